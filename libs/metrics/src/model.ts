@@ -1,0 +1,56 @@
+// The data model shared by the collector, the exposition formatters, the exporter and the dashboard.
+// Kept free of Node types so the browser bundle can import it.
+
+/** One whole BPF map as read from the kernel, keys and values packed back to back. */
+export interface MapDump {
+  name: string;
+  /** libbpf's map type name, e.g. `hash`, `array`, `percpu_array`, `lru_percpu_hash`. */
+  type: string;
+  keySize: number;
+  valueSize: number;
+  /** Number of possible CPUs for per-CPU maps, 1 for everything else. */
+  valuesPerKey: number;
+  /** Bytes between two consecutive values: per-CPU slots are rounded up to 8 bytes by the kernel. */
+  valueStride: number;
+  count: number;
+  /** `count * keySize` bytes. */
+  keys: Uint8Array;
+  /** `count * valuesPerKey * valueStride` bytes, in host byte order. */
+  values: Uint8Array;
+}
+
+/**
+ * Where the collector gets maps from: the native addon in production, recorded dumps in tests.
+ * Rejects when the map cannot be read; the collector then skips that metric for this scrape.
+ */
+export interface MapSource {
+  readMap(config: string, map: string): Promise<MapDump>;
+}
+
+export type ScalarType = 'counter' | 'gauge' | 'untyped';
+
+export interface ScalarSeries {
+  /** Label names in the order they are emitted (the formatter does not reorder them). */
+  labelNames: readonly string[];
+  labelValues: readonly string[];
+  value: number;
+}
+
+export interface HistogramBucket {
+  upperBound: number;
+  /** Cumulative count of observations `<= upperBound`. */
+  cumulativeCount: number;
+}
+
+export interface HistogramSeries {
+  labelNames: readonly string[];
+  labelValues: readonly string[];
+  /** Sorted by upperBound, without the implicit `+Inf` bucket (that one equals `count`). */
+  buckets: HistogramBucket[];
+  sum: number;
+  count: number;
+}
+
+export type MetricFamily =
+  | { name: string; help: string; type: ScalarType; series: ScalarSeries[] }
+  | { name: string; help: string; type: 'histogram'; series: HistogramSeries[] };
