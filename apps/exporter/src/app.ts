@@ -1,0 +1,53 @@
+// Builds the HTTP application; never listens (main.ts does), so tests can drive it with inject().
+import { Readable } from 'node:stream';
+import compress from '@fastify/compress';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { negotiateFormat, textChunks } from '@ebpf-exporter/metrics';
+import { landingPage } from './landing-page';
+import type { FamilySource } from './scraper';
+
+export interface AppOptions {
+  families: FamilySource;
+  telemetryPath: string;
+  configNames: readonly string[];
+  /** With --debug only: a text dump of every map. */
+  mapsDump?: () => Promise<string>;
+  /** Registers the dashboard under /dashboard/ when present. */
+  registerDashboard?: (app: FastifyInstance) => Promise<void>;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  await app.register(compress, { global: true, threshold: 1024 });
+
+  app.get(options.telemetryPath, async (request, reply) => {
+    const { format, contentType } = negotiateFormat(request.headers.accept);
+    const families = await options.families.families();
+    reply.header('content-type', contentType);
+    // A stream hands the text over chunk by chunk, so a huge scrape does not hold the event loop.
+    return reply.send(Readable.from(textChunks(families, format)));
+  });
+
+  const mapsDump = options.mapsDump;
+  if (mapsDump) {
+    app.get('/maps', async (_request, reply) => {
+      try {
+        return reply.type('text/plain; charset=utf-8').send(await mapsDump());
+      } catch (error) {
+        return reply.code(500).type('text/plain; charset=utf-8').send(error instanceof Error ? error.message : String(error));
+      }
+    });
+  }
+
+  if (options.registerDashboard) await options.registerDashboard(app);
+
+  const page = landingPage({
+    telemetryPath: options.telemetryPath,
+    configNames: options.configNames,
+    dashboard: options.registerDashboard !== undefined,
+    debug: mapsDump !== undefined,
+  });
+  // Upstream's Go mux answers every unknown path with the landing page; keep that.
+  app.setNotFoundHandler((_request, reply) => reply.code(200).type('text/html; charset=utf-8').send(page));
+  return app;
+}

@@ -1,0 +1,91 @@
+// The exporter's own metrics, with upstream's exact names, labels and help strings so that existing
+// alerts (e.g. on `ebpf_exporter_ebpf_program_attached == 0`) keep working.
+import type { MetricFamily, ScalarSeries } from '@ebpf-exporter/metrics';
+
+export interface ProgramSnapshot {
+  config: string;
+  name: string;
+  id: number;
+  tag: string;
+  attached: boolean;
+  runTimeNs: bigint;
+  runCount: bigint;
+}
+
+export interface BuildInfo {
+  version: string;
+  revision: string;
+  branch: string;
+  runtimeVersion: string;
+  os: string;
+  arch: string;
+}
+
+export interface BuiltinState {
+  configNames: readonly string[];
+  programs: readonly ProgramSnapshot[];
+  decoderErrors: ReadonlyMap<string, number>;
+  bpfStatsEnabled: boolean;
+  build: BuildInfo;
+}
+
+const series = (labelNames: string[], labelValues: string[], value: number): ScalarSeries => ({ labelNames, labelValues, value });
+
+export function builtinFamilies(state: BuiltinState): MetricFamily[] {
+  const { build } = state;
+  const families: MetricFamily[] = [
+    {
+      name: 'ebpf_exporter_build_info',
+      help: "A metric with a constant '1' value labeled by version, revision, branch, goversion from which ebpf_exporter was built, and the goos and goarch for the build.",
+      type: 'gauge',
+      series: [
+        series(
+          ['branch', 'goarch', 'goos', 'goversion', 'revision', 'tags', 'version'],
+          [build.branch, build.arch, build.os, build.runtimeVersion, build.revision, '', build.version],
+          1,
+        ),
+      ],
+    },
+    {
+      name: 'ebpf_exporter_enabled_configs',
+      help: 'The set of enabled configs',
+      type: 'gauge',
+      series: state.configNames.map((name) => series(['name'], [name], 1)),
+    },
+    {
+      name: 'ebpf_exporter_ebpf_program_info',
+      help: 'Info about ebpf programs',
+      type: 'gauge',
+      series: state.programs.map((p) => series(['config', 'id', 'program', 'tag'], [p.config, String(p.id), p.name, p.tag], 1)),
+    },
+    {
+      name: 'ebpf_exporter_ebpf_program_attached',
+      help: 'Whether a program is attached',
+      type: 'gauge',
+      series: state.programs.map((p) => series(['id'], [String(p.id)], p.attached ? 1 : 0)),
+    },
+    {
+      name: 'ebpf_exporter_decoder_errors_total',
+      help: 'How many times has decoders encountered errors',
+      type: 'counter',
+      series: state.configNames.map((name) => series(['config'], [name], state.decoderErrors.get(name) ?? 0)),
+    },
+  ];
+  if (state.bpfStatsEnabled) {
+    families.push(
+      {
+        name: 'ebpf_exporter_ebpf_program_run_time_seconds',
+        help: 'How long has the program been executing',
+        type: 'counter',
+        series: state.programs.map((p) => series(['id'], [String(p.id)], Number(p.runTimeNs) / 1e9)),
+      },
+      {
+        name: 'ebpf_exporter_ebpf_program_run_count_total',
+        help: 'How many times has the program been executed',
+        type: 'counter',
+        series: state.programs.map((p) => series(['id'], [String(p.id)], Number(p.runCount))),
+      },
+    );
+  }
+  return families;
+}

@@ -1,0 +1,148 @@
+// Command-line flags, kept name-for-name and default-for-default with upstream's kingpin flags so that
+// existing service files and `sudo ./ebpf_exporter ...` lines keep working. Help text is generated from
+// the same table, so the two can never drift apart.
+
+export type FlagValue = string | number | boolean;
+
+interface FlagSpec {
+  name: string;
+  kind: 'string' | 'int' | 'bool';
+  help: string;
+  default?: FlagValue;
+  required?: boolean;
+  placeholder?: string;
+}
+
+export const FLAG_SPECS: readonly FlagSpec[] = [
+  { name: 'config.dir', kind: 'string', required: true, placeholder: 'DIR', help: 'Directory with <name>.yaml configs and their <name>.bpf.o objects.' },
+  { name: 'config.names', kind: 'string', required: true, placeholder: 'NAMES', help: 'Comma separated names of the configs to load.' },
+  { name: 'config.check', kind: 'bool', default: false, help: 'Load and attach every config, then exit.' },
+  { name: 'config.strict', kind: 'bool', default: false, help: 'Exit with an error when any program fails to attach.' },
+  { name: 'config.skip-cache-size', kind: 'int', default: 0, placeholder: 'N', help: 'Size of the per-metric cache of keys a decoder skipped (0 disables it).' },
+  { name: 'config.cache-size', kind: 'int', default: 100000, placeholder: 'N', help: 'Decoded label sets cached per metric (least recently used are evicted; 0 = unbounded).' },
+  { name: 'debug', kind: 'bool', default: false, help: 'Serve /maps and print libbpf debug output.' },
+  { name: 'log.no-timestamps', kind: 'bool', default: false, help: 'Leave the date and time out of log lines.' },
+  { name: 'web.listen-address', kind: 'string', default: ':9435', placeholder: 'ADDR', help: 'Address to listen on for HTTP requests.' },
+  { name: 'web.telemetry-path', kind: 'string', default: '/metrics', placeholder: 'PATH', help: 'Path under which to expose metrics.' },
+  { name: 'btf.path', kind: 'string', default: '', placeholder: 'FILE', help: 'BTF file to use instead of /sys/kernel/btf/vmlinux (e.g. from btfhub).' },
+  { name: 'dashboard.prometheus-url', kind: 'string', default: '', placeholder: 'URL', help: 'Prometheus-compatible server the dashboard queries; empty uses the in-memory history.' },
+  { name: 'dashboard.history-window', kind: 'int', default: 3600, placeholder: 'SECONDS', help: 'How much in-memory history the dashboard keeps.' },
+  { name: 'dashboard.history-resolution', kind: 'int', default: 5, placeholder: 'SECONDS', help: 'Interval between two in-memory history samples.' },
+  { name: 'version', kind: 'bool', default: false, help: 'Show version information and exit.' },
+  { name: 'help', kind: 'bool', default: false, help: 'Show this help and exit.' },
+];
+
+export interface Flags {
+  configDir: string;
+  configNames: string[];
+  configCheck: boolean;
+  configStrict: boolean;
+  skipCacheSize: number;
+  labelCacheSize: number;
+  debug: boolean;
+  logNoTimestamps: boolean;
+  listenAddress: string;
+  telemetryPath: string;
+  btfPath: string;
+  dashboardPrometheusUrl: string;
+  dashboardHistoryWindow: number;
+  dashboardHistoryResolution: number;
+}
+
+export class FlagError extends Error {}
+
+export type ParsedCommandLine = { action: 'help' } | { action: 'version' } | { action: 'run'; flags: Flags };
+
+function specFor(name: string): FlagSpec {
+  const spec = FLAG_SPECS.find((s) => s.name === name);
+  if (!spec) throw new FlagError(`unknown long flag '--${name}'`);
+  return spec;
+}
+
+function convert(spec: FlagSpec, raw: string): FlagValue {
+  if (spec.kind === 'string') return raw;
+  if (spec.kind === 'int') {
+    if (!/^-?\d+$/.test(raw)) throw new FlagError(`expected an integer for '--${spec.name}', got '${raw}'`);
+    return Number.parseInt(raw, 10);
+  }
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new FlagError(`expected true or false for '--${spec.name}', got '${raw}'`);
+}
+
+/** Parses argv the way kingpin does: `--name=value`, `--name value`, `--bool`, `--no-bool`, `-h`. */
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  const values = new Map<string, FlagValue>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '-h') return { action: 'help' };
+    if (!arg.startsWith('--')) throw new FlagError(`unexpected argument '${arg}'`);
+    const body = arg.slice(2);
+    const eq = body.indexOf('=');
+    let name = eq === -1 ? body : body.slice(0, eq);
+    let raw = eq === -1 ? undefined : body.slice(eq + 1);
+    if (raw === undefined && name.startsWith('no-') && FLAG_SPECS.some((s) => s.name === name.slice(3) && s.kind === 'bool')) {
+      name = name.slice(3);
+      raw = 'false';
+    }
+    const spec = specFor(name);
+    if (raw === undefined) {
+      if (spec.kind === 'bool') raw = 'true';
+      else {
+        const next = argv[++i];
+        if (next === undefined) throw new FlagError(`expected argument for flag '--${name}'`);
+        raw = next;
+      }
+    }
+    values.set(name, convert(spec, raw));
+  }
+  if (values.get('help') === true) return { action: 'help' };
+  if (values.get('version') === true) return { action: 'version' };
+  for (const spec of FLAG_SPECS) {
+    if (spec.required && !values.has(spec.name)) throw new FlagError(`required flag --${spec.name} not provided`);
+  }
+  const get = <T extends FlagValue>(name: string): T => (values.has(name) ? values.get(name) : specFor(name).default) as T;
+  const names = get<string>('config.names')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  if (names.length === 0) throw new FlagError('--config.names lists no config');
+  return {
+    action: 'run',
+    flags: {
+      configDir: get('config.dir'),
+      configNames: names,
+      configCheck: get('config.check'),
+      configStrict: get('config.strict'),
+      skipCacheSize: get('config.skip-cache-size'),
+      labelCacheSize: get('config.cache-size'),
+      debug: get('debug'),
+      logNoTimestamps: get('log.no-timestamps'),
+      listenAddress: get('web.listen-address'),
+      telemetryPath: get('web.telemetry-path'),
+      btfPath: get('btf.path'),
+      dashboardPrometheusUrl: get('dashboard.prometheus-url'),
+      dashboardHistoryWindow: get('dashboard.history-window'),
+      dashboardHistoryResolution: get('dashboard.history-resolution'),
+    },
+  };
+}
+
+export function helpText(): string {
+  const rows = FLAG_SPECS.map((spec) => {
+    const value = spec.kind === 'bool' ? '' : `=${spec.placeholder ?? 'VALUE'}`;
+    const prefix = spec.name === 'help' ? '-h, ' : '    ';
+    const suffix = spec.required ? ' (required)' : spec.default !== undefined && spec.kind !== 'bool' && spec.default !== '' ? ` (default: ${JSON.stringify(spec.default)})` : '';
+    return [`  ${prefix}--${spec.name}${value}`, `${spec.help}${suffix}`] as const;
+  });
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return [
+    'usage: ebpf_exporter --config.dir=DIR --config.names=NAMES [<flags>]',
+    '',
+    'Prometheus exporter for custom eBPF metrics.',
+    '',
+    'Flags:',
+    ...rows.map(([left, right]) => left.padEnd(width) + right),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,53 @@
+// The decoders in libs/metrics are pure; this module gives them this host's facts (kallsyms, partitions,
+// interface names, cgroups, pci.ids), read lazily so a config that never uses a decoder never pays for it.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import type { DecoderEnvironment } from '@ebpf-exporter/metrics';
+import { systemCgroupResolver, type CgroupResolver } from './cgroup-resolver';
+
+const PCI_IDS_PATHS = ['/usr/share/misc/pci.ids', '/usr/share/hwdata/pci.ids'];
+
+export function hostArch(): 'x86_64' | 'arm64' {
+  if (process.arch === 'x64') return 'x86_64';
+  if (process.arch === 'arm64') return 'arm64';
+  throw new Error(`unsupported architecture ${process.arch}: only x86_64 and arm64 have syscall tables`);
+}
+
+function readInterfaceIndexes(): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const name of readdirSync('/sys/class/net')) {
+    try {
+      names.set(Number.parseInt(readFileSync(`/sys/class/net/${name}/ifindex`, 'utf8'), 10), name);
+    } catch {
+      // interface vanished between readdir and read
+    }
+  }
+  return names;
+}
+
+export function findPciIds(): string | undefined {
+  return PCI_IDS_PATHS.find((p) => existsSync(p));
+}
+
+export function hostDecoderEnvironment(cgroups: CgroupResolver = systemCgroupResolver()): DecoderEnvironment {
+  let interfaces = new Map<number, string>();
+  let pciIds: string | undefined | null = null;
+  return {
+    littleEndian: endianness() === 'LE',
+    arch: hostArch(),
+    kallsyms: () => readFileSync('/proc/kallsyms', 'latin1'),
+    partitions: () => readFileSync('/proc/partitions', 'latin1'),
+    ifname: (index) => {
+      if (!interfaces.has(index)) interfaces = readInterfaceIndexes();
+      return interfaces.get(index);
+    },
+    cgroupPath: (id) => cgroups.resolve(id),
+    pciIds: () => {
+      if (pciIds === null) {
+        const path = findPciIds();
+        pciIds = path === undefined ? undefined : readFileSync(path, 'utf8');
+      }
+      return pciIds;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// Entry point: flags, attach, serve, and a clean shutdown that leaves nothing attached.
+import { libbpfVersion, setLogHandler } from '@ebpf-exporter/bpf-native';
+import { createDecoderRegistry } from '@ebpf-exporter/metrics';
+import { buildApp } from './app';
+import { attachConfigs, detachAll, missedAttachments, type AttachedConfig } from './bpf-runtime';
+import { buildInfo, versionBanner } from './build-info';
+import { loadConfigs } from './config-loader';
+import { FlagError, helpText, parseCommandLine, type Flags } from './flags';
+import { hostDecoderEnvironment } from './host-environment';
+import { parseListenAddress } from './listen-address';
+import { createLogger, type Logger } from './logger';
+import { dumpMaps } from './maps-dump';
+import { ProcessMetrics } from './process-metrics';
+import { NativeMapSource, Scraper } from './scraper';
+import { ensureKernelMounts } from './system-mounts';
+
+function fail(message: string): never {
+  process.stderr.write(`ebpf_exporter: error: ${message}\n`);
+  process.exit(1);
+}
+
+async function run(flags: Flags, log: Logger): Promise<void> {
+  setLogHandler((level, message) => (level === 'warn' ? log.warn(message) : log.debug(message)));
+  log.debug(`libbpf ${libbpfVersion()}`);
+  ensureKernelMounts(log);
+
+  const configs = loadConfigs(flags.configDir, flags.configNames);
+  const started = performance.now();
+  const attached: AttachedConfig[] = await attachConfigs(configs, flags.btfPath, log);
+  log.info(`Started with ${attached.length} programs found in the config in ${Math.round(performance.now() - started)}ms`);
+
+  const missed = missedAttachments(attached);
+  if (flags.configStrict && missed.length > 0) {
+    detachAll(attached);
+    fail(`Missed attachments (module:prog): ${missed.join(', ')}`);
+  }
+  if (flags.configCheck) {
+    detachAll(attached);
+    log.info('Config check successful, exiting');
+    return;
+  }
+
+  const mapSource = new NativeMapSource(attached);
+  const scraper = new Scraper({
+    attached,
+    decoders: createDecoderRegistry(hostDecoderEnvironment()),
+    mapSource,
+    processMetrics: new ProcessMetrics(),
+    build: buildInfo(),
+    log,
+    labelCacheSize: flags.labelCacheSize,
+    skipCacheSize: flags.skipCacheSize,
+  });
+  const app = await buildApp({
+    families: scraper,
+    telemetryPath: flags.telemetryPath,
+    configNames: flags.configNames,
+    mapsDump: flags.debug ? () => dumpMaps(attached, mapSource) : undefined,
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`Received ${signal}, shutting down`);
+    await app.close();
+    detachAll(attached);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  try {
+    const { host, port } = parseListenAddress(flags.listenAddress);
+    const address = await app.listen({ host, port });
+    log.info(`Listening on ${address}`);
+  } catch (error) {
+    detachAll(attached);
+    throw error;
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    if (error instanceof FlagError) fail(`${error.message}, try --help`);
+    throw error;
+  }
+  if (parsed.action === 'help') return void process.stdout.write(helpText());
+  if (parsed.action === 'version') return void process.stdout.write(versionBanner());
+  const log = createLogger({ timestamps: !parsed.flags.logNoTimestamps, debug: parsed.flags.debug });
+  try {
+    await run(parsed.flags, log);
+  } catch (error) {
+    // Startup errors are for users: one line naming the config and the cause, no stack trace.
+    if (parsed.flags.debug && error instanceof Error) log.debug(error.stack ?? '');
+    fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+void main(process.argv.slice(2));

@@ -1,0 +1,105 @@
+// One scrape: every config's maps are read and decoded, the exporter's own metrics and the process
+// metrics are added, and everything is returned as one sorted list of families. A metric whose map
+// cannot be read or decoded is left out of this scrape and counted, never failing the whole scrape.
+import { readFileSync } from 'node:fs';
+import { ConfigCollector, type DecoderRegistry, type MapSource, type MetricFamily } from '@ebpf-exporter/metrics';
+import type { AttachedConfig } from './bpf-runtime';
+import { builtinFamilies, type BuildInfo, type ProgramSnapshot } from './builtin-metrics';
+import type { Logger } from './logger';
+
+export interface FamilySource {
+  families(): Promise<MetricFamily[]>;
+}
+
+export interface ScraperOptions {
+  attached: readonly AttachedConfig[];
+  decoders: DecoderRegistry;
+  mapSource: MapSource;
+  processMetrics: FamilySource;
+  build: BuildInfo;
+  log: Logger;
+  labelCacheSize: number;
+  skipCacheSize: number;
+  /** Reads `kernel.bpf_stats_enabled`; checked on every scrape because an operator may flip it at run time. */
+  bpfStatsEnabled?: () => boolean;
+}
+
+function readBpfStatsEnabled(): boolean {
+  try {
+    return readFileSync('/proc/sys/kernel/bpf_stats_enabled', 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
+}
+
+export class Scraper implements FamilySource {
+  private readonly collectors: { name: string; collector: ConfigCollector }[];
+  private readonly decoderErrors = new Map<string, number>();
+  private readonly bpfStatsEnabled: () => boolean;
+
+  constructor(private readonly options: ScraperOptions) {
+    this.collectors = options.attached.map(({ config }) => ({
+      name: config.name,
+      collector: new ConfigCollector(config, options.decoders, { labelCacheSize: options.labelCacheSize, skipCacheSize: options.skipCacheSize }),
+    }));
+    this.bpfStatsEnabled = options.bpfStatsEnabled ?? readBpfStatsEnabled;
+  }
+
+  async families(): Promise<MetricFamily[]> {
+    const [collected, processFamilies] = await Promise.all([
+      Promise.all(this.collectors.map(({ collector }) => collector.collect(this.options.mapSource))),
+      this.options.processMetrics.families(),
+    ]);
+    const families: MetricFamily[] = [];
+    collected.forEach((result, index) => {
+      const name = (this.collectors[index] as { name: string }).name;
+      for (const { metric, error } of result.errors) {
+        this.decoderErrors.set(name, (this.decoderErrors.get(name) ?? 0) + 1);
+        this.options.log.debug(`config ${name}: metric ${metric} skipped this scrape: ${error.message}`);
+      }
+      families.push(...result.families);
+    });
+    families.push(...builtinFamilies({
+      configNames: this.collectors.map((c) => c.name),
+      programs: this.programSnapshots(),
+      decoderErrors: this.decoderErrors,
+      bpfStatsEnabled: this.bpfStatsEnabled(),
+      build: this.options.build,
+    }));
+    families.push(...processFamilies);
+    return families.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  private programSnapshots(): ProgramSnapshot[] {
+    return this.options.attached.flatMap(({ config, object, programs }) => {
+      const fresh = new Map(object.programs().map((p) => [p.name, p]));
+      return programs.map((attachedProgram) => {
+        const stats = fresh.get(attachedProgram.name) ?? attachedProgram;
+        return {
+          config: config.name,
+          name: attachedProgram.name,
+          id: attachedProgram.id,
+          tag: attachedProgram.tag,
+          attached: attachedProgram.attached,
+          runTimeNs: stats.runTimeNs,
+          runCount: stats.runCount,
+        };
+      });
+    });
+  }
+}
+
+/** Reads maps straight from the loaded objects through the native addon. */
+export class NativeMapSource implements MapSource {
+  private readonly objects: Map<string, AttachedConfig['object']>;
+
+  constructor(attached: readonly AttachedConfig[]) {
+    this.objects = new Map(attached.map(({ config, object }) => [config.name, object]));
+  }
+
+  async readMap(config: string, map: string) {
+    const object = this.objects.get(config);
+    if (!object) throw new Error(`no loaded object for config ${config}`);
+    return object.map(map).read();
+  }
+}
