@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian/Ubuntu machine (as root) to build and run the exporter: system packages,
+# npm dependencies, kernel mounts, and every build (native addon, BPF examples, dashboard, exporter).
+# With --run it then starts the exporter on the default examples, dashboard included.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+APT_PACKAGES=(
+  clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config make g++ python3 # BPF objects + native addon
+  clang-format                                                                     # examples format check
+  pci.ids                                                                          # pci_* decoders
+  prometheus                                                                       # promtool + real server for e2e
+  chromium                                                                         # dashboard browser tests
+  qemu-system-x86 busybox-static kmod cpio xz-utils                                # VM kernel matrix
+  iproute2 iputils-ping procps util-linux python3 bsdextrautils                    # example workloads
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup.sh: run as root (BPF, mounts and apt need it): sudo bash scripts/setup.sh" >&2
+  exit 1
+fi
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup.sh: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+grep -qs ' /sys/fs/bpf bpf ' /proc/mounts || mount -t bpf bpf /sys/fs/bpf
+grep -qs ' /sys/kernel/tracing tracefs ' /proc/mounts || mount -t tracefs tracefs /sys/kernel/tracing
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+NX_DAEMON=false npx nx run-many -t build --outputStyle=static
+
+if [ "${1:-}" = "--run" ]; then
+  shift
+  exec ./ebpf_exporter --config.dir=examples --config.names="${DEFAULT_EXAMPLES:-timers,biolatency,percpu-softirq}" "$@"
+fi
