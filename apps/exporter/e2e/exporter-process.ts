@@ -1,0 +1,95 @@
+// Starts the built exporter as users do (the repo-root launcher) and scrapes it over real HTTP.
+import { execa, type ResultPromise } from 'execa';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(import.meta.dirname, '../../..');
+export const LAUNCHER = join(REPO_ROOT, 'ebpf_exporter');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface RunningExporter {
+  url: string;
+  process: ResultPromise<{ reject: false; all: true }>;
+  output: () => string;
+  stop(): Promise<{ exitCode: number | undefined; output: string }>;
+}
+
+export async function startExporter(args: string[]): Promise<RunningExporter> {
+  const port = await freePort();
+  const child = execa(LAUNCHER, [...args, `--web.listen-address=127.0.0.1:${port}`], { reject: false, all: true, cwd: REPO_ROOT });
+  let output = '';
+  child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exporter exited early (${child.exitCode}):\n${output}`);
+    try {
+      if ((await fetch(`${url}/`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`exporter did not start listening within 30 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    process: child,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      const result = await child;
+      return { exitCode: result.exitCode, output };
+    },
+  };
+}
+
+/** Runs the exporter to completion (startup errors, --config.check). */
+export async function runExporter(args: string[]): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
+  const result = await execa(LAUNCHER, args, { reject: false, cwd: REPO_ROOT, timeout: 60_000 });
+  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Parses sample lines of the text exposition format (enough for assertions; promtool checks the syntax). */
+export function parseSamples(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match) throw new Error(`unparsable exposition line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[pair[1] as string] = (pair[2] as string).replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+    }
+    samples.push({ name: match[1] as string, labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+export async function promtoolCheck(text: string): Promise<{ exitCode: number | undefined; output: string }> {
+  const result = await execa('promtool', ['check', 'metrics'], { input: text, reject: false, all: true });
+  return { exitCode: result.exitCode, output: result.all ?? '' };
+}
+
+export async function attachedProgramIds(): Promise<Set<number>> {
+  const { stdout } = await execa('bpftool', ['prog', 'show', '--json']);
+  return new Set((JSON.parse(stdout) as { id: number }[]).map((p) => p.id));
+}

@@ -1,0 +1,122 @@
+// The exporter end to end on this machine's kernel: the three starter examples attached for real,
+// real work generated, /metrics scraped over HTTP and checked for series, values and syntax.
+import { execa } from 'execa';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachedProgramIds, parseSamples, promtoolCheck, startExporter, type RunningExporter, type Sample } from './exporter-process';
+
+const STARTERS = ['timers', 'biolatency', 'percpu-softirq'];
+
+async function scrape(exporter: RunningExporter, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${exporter.url}/metrics`, { headers });
+}
+
+const named = (samples: Sample[], name: string) => samples.filter((s) => s.name === name);
+
+describe('exporter with the starter examples', () => {
+  let exporter: RunningExporter;
+  let text: string;
+  let samples: Sample[];
+
+  beforeAll(async () => {
+    exporter = await startExporter(['--config.dir=examples', `--config.names=${STARTERS.join(',')}`]);
+    // Direct IO bypasses the page cache, so every write becomes a block request on the root disk.
+    await execa('dd', ['if=/dev/zero', 'of=/var/tmp/ebpf-exporter-e2e.bin', 'bs=4k', 'count=500', 'oflag=direct']);
+    await execa('rm', ['-f', '/var/tmp/ebpf-exporter-e2e.bin']);
+    await new Promise((r) => setTimeout(r, 500));
+    const response = await scrape(exporter);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    text = await response.text();
+    samples = parseSamples(text);
+  });
+
+  afterAll(async () => {
+    if (exporter && exporter.process.exitCode === null) await exporter.stop();
+  });
+
+  it('counts timer starts by kernel function name', () => {
+    const timers = named(samples, 'ebpf_exporter_timer_starts_total');
+    expect(timers.length).toBeGreaterThan(0);
+    expect(timers.some((s) => s.value > 0 && /^[a-z_][a-z0-9_.]*$/.test(s.labels.function ?? ''))).toBe(true);
+  });
+
+  it('records block IO latency for the root disk by device name and operation', () => {
+    const counts = named(samples, 'ebpf_exporter_bio_latency_seconds_count').filter((s) => s.labels.operation === 'write');
+    const disk = counts.find((s) => !s.labels.device?.startsWith('unknown'));
+    expect(disk?.value).toBeGreaterThanOrEqual(500);
+    const buckets = named(samples, 'ebpf_exporter_bio_latency_seconds_bucket').filter(
+      (s) => s.labels.device === disk?.labels.device && s.labels.operation === 'write',
+    );
+    expect(buckets).toHaveLength(29); // exp2 0..27 and +Inf
+    expect(buckets[0]?.labels.le).toBe('1e-06');
+    expect(buckets.at(-1)).toMatchObject({ labels: { le: '+Inf' }, value: disk?.value });
+    for (let i = 1; i < buckets.length; i++) expect(buckets[i]!.value).toBeGreaterThanOrEqual(buckets[i - 1]!.value);
+    const sum = named(samples, 'ebpf_exporter_bio_latency_seconds_sum').find((s) => s.labels.device === disk?.labels.device && s.labels.operation === 'write');
+    expect(sum?.value).toBeGreaterThan(0);
+  });
+
+  it('counts softirqs per vector and per CPU', () => {
+    const softirqs = named(samples, 'ebpf_exporter_softirqs_total');
+    expect(softirqs.some((s) => s.labels.vec === 'timer' && s.labels.cpu === '0' && s.value > 0)).toBe(true);
+  });
+
+  it('exports the built-in metrics with every program attached', () => {
+    expect(named(samples, 'ebpf_exporter_enabled_configs').map((s) => s.labels.name).sort()).toEqual([...STARTERS].sort());
+    const attached = named(samples, 'ebpf_exporter_ebpf_program_attached');
+    expect(attached.length).toBeGreaterThanOrEqual(3);
+    expect(attached.every((s) => s.value === 1)).toBe(true);
+    expect(named(samples, 'ebpf_exporter_decoder_errors_total').map((s) => s.value)).toEqual([0, 0, 0]);
+    expect(named(samples, 'ebpf_exporter_build_info')).toHaveLength(1);
+    expect(named(samples, 'process_resident_memory_bytes')[0]?.value).toBeGreaterThan(0);
+  });
+
+  it('passes promtool check metrics', async () => {
+    const result = await promtoolCheck(text);
+    expect(result.output).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('gzips when asked and speaks OpenMetrics when asked', async () => {
+    const gz = await fetch(`${exporter.url}/metrics`, { headers: { 'accept-encoding': 'gzip' }, decompress: false } as RequestInit);
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toContain('ebpf_exporter_enabled_configs');
+    const om = await scrape(exporter, { accept: 'application/openmetrics-text; version=1.0.0' });
+    expect(om.headers.get('content-type')).toContain('application/openmetrics-text');
+    expect((await om.text()).trimEnd().endsWith('# EOF')).toBe(true);
+  });
+
+  it('answers / and unknown paths with the landing page, and has no /maps without --debug', async () => {
+    for (const path of ['/', '/nope', '/maps']) {
+      const response = await fetch(`${exporter.url}${path}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('<a href="/metrics">');
+    }
+  });
+
+  it('detaches everything and exits 0 on SIGTERM', async () => {
+    const ids = named(samples, 'ebpf_exporter_ebpf_program_info').map((s) => Number(s.labels.id));
+    const before = await attachedProgramIds();
+    expect(ids.every((id) => before.has(id))).toBe(true);
+    const { exitCode } = await exporter.stop();
+    expect(exitCode).toBe(0);
+    const after = await attachedProgramIds();
+    expect(ids.filter((id) => after.has(id))).toEqual([]);
+  });
+});
+
+describe('--debug', () => {
+  it('serves /maps with every configured map', async () => {
+    const exporter = await startExporter(['--config.dir=examples', '--config.names=timers', '--debug']);
+    try {
+      const response = await fetch(`${exporter.url}/maps`);
+      const body = await response.text();
+      expect(response.status).toBe(200);
+      expect(body).toContain('## Config: timers');
+      expect(body).toContain('### Map: timer_starts_total');
+      expect(body).toMatch(/\[(\d+ ){7}\d+\] -> \d+/);
+    } finally {
+      await exporter.stop();
+    }
+  });
+});
