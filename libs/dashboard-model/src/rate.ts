@@ -1,0 +1,60 @@
+// Per-second rate of a counter over a window of samples, for the exporter's own in-memory history.
+// Prometheus's `rate` additionally extrapolates to the window edges; with the history's fixed sampling
+// interval the window always spans whole samples, so the plain increase over the sampled span is used.
+
+export interface CounterSample {
+  /** Seconds. */
+  time: number;
+  value: number;
+}
+
+/**
+ * Increase per second between the first and the last sample, counting a decrease as a counter reset
+ * (the counter restarted from zero, as after an exporter restart). `null` with fewer than two samples.
+ */
+export function counterRate(samples: readonly CounterSample[]): number | null {
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  if (!first || !last || last.time <= first.time) return null;
+  let increase = 0;
+  let previous = first.value;
+  for (let i = 1; i < samples.length; i++) {
+    const value = (samples[i] as CounterSample).value;
+    increase += value >= previous ? value - previous : value;
+    previous = value;
+  }
+  return increase / (last.time - first.time);
+}
+
+/**
+ * `rate(x[window])` evaluated at each output time over one column of samples (ascending times, `NaN`
+ * where the series was absent). A window holds the samples with `t - window < time <= t`.
+ */
+export function ratesAt(
+  times: ArrayLike<number>,
+  values: ArrayLike<number>,
+  outputTimes: readonly number[],
+  window: number,
+): (number | null)[] {
+  const rates: (number | null)[] = [];
+  let first = 0;
+  let end = 0;
+  for (const t of outputTimes) {
+    while (end < times.length && (times[end] as number) <= t) end++;
+    while (first < end && (times[first] as number) <= t - window) first++;
+    const samples: CounterSample[] = [];
+    for (let i = first; i < end; i++) {
+      const value = values[i] as number;
+      if (!Number.isNaN(value)) samples.push({ time: times[i] as number, value });
+    }
+    rates.push(counterRate(samples));
+  }
+  return rates;
+}
+
+/** Output instants of a range query, Prometheus style: `start, start + step, ...` up to `end`. */
+export function rangeSteps(start: number, end: number, step: number): number[] {
+  const steps: number[] = [];
+  for (let i = 0; start + i * step <= end; i++) steps.push(start + i * step);
+  return steps;
+}
