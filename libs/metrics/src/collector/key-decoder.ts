@@ -1,0 +1,95 @@
+import type { LabelConfig } from '../config/types';
+import { SKIP, type Skip } from '../decoders/decoder';
+import type { DecoderRegistry } from '../decoders/registry';
+import { ByteKeyLru, hashBytes } from './byte-key-lru';
+
+/** A decoded key, cached per raw key bytes. */
+export interface DecodedKey {
+  /** Label values in the emitted (name-sorted) label order; for histograms without the bucket label. */
+  labelValues: string[];
+  /** The label values joined, to aggregate keys that decode to the same series without rebuilding it. */
+  seriesKey: string;
+  /** Histograms only: the bucket index parsed from the last label. */
+  bucket: number;
+}
+
+const SERIES_KEY_SEPARATOR = '\u0000';
+
+/** Upstream parses the bucket label with Go's `strconv.ParseUint(s, 0, 64)`: decimal, 0x, 0o, 0b or 0-octal. */
+function parseBucketIndex(text: string): number {
+  const value = /^(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9]\d*|0)$/.test(text)
+    ? Number(/^0[0-7]/.test(text) ? `0o${text.slice(1)}` : text)
+    : NaN;
+  if (Number.isNaN(value)) throw new Error(`cannot parse bucket label value ${JSON.stringify(text)} as an unsigned integer`);
+  return value;
+}
+
+export interface KeyDecoderOptions {
+  labels: readonly LabelConfig[];
+  /** Whether the last label is a histogram bucket index rather than a series label. */
+  lastLabelIsBucket: boolean;
+  labelCacheSize: number;
+  skipCacheSize: number;
+}
+
+/**
+ * Turns raw map keys into label values through the configured decoders, caching results by key bytes.
+ * Label names are emitted sorted, as client_golang does for const metrics.
+ */
+export class KeyDecoder {
+  readonly labelNames: readonly string[];
+  /** For each emitted label, the index of the configured label it comes from. */
+  private readonly emitOrder: readonly number[];
+  private readonly cache: ByteKeyLru<DecodedKey>;
+  private readonly skipped: ByteKeyLru<true>;
+  readonly labelBytes: number;
+
+  constructor(
+    private readonly decoders: DecoderRegistry,
+    private readonly options: KeyDecoderOptions,
+  ) {
+    const seriesLabels = options.labels.length - (options.lastLabelIsBucket ? 1 : 0);
+    this.emitOrder = [...Array(seriesLabels).keys()].sort((a, b) => {
+      const left = options.labels[a]?.name as string;
+      const right = options.labels[b]?.name as string;
+      return left < right ? -1 : left > right ? 1 : 0;
+    });
+    this.labelNames = this.emitOrder.map((index) => options.labels[index]?.name as string);
+    this.labelBytes = options.labels.reduce((total, label) => total + label.size + label.padding, 0);
+    this.cache = new ByteKeyLru(options.labelCacheSize);
+    this.skipped = new ByteKeyLru(options.skipCacheSize);
+  }
+
+  /**
+   * Decodes `length` bytes of `bytes` at `offset` (which must equal the labels' total size).
+   * @returns the decoded key or SKIP; throws when a decoder fails.
+   */
+  decode(bytes: Uint8Array, offset: number, length: number): DecodedKey | Skip {
+    const hash = hashBytes(bytes, offset, length);
+    const cached = this.cache.get(bytes, offset, length, hash);
+    if (cached !== undefined) return cached;
+    if (this.skipped.capacity > 0 && this.skipped.get(bytes, offset, length, hash)) return SKIP;
+
+    const decoded = this.decodeUncached(bytes, offset);
+    if (decoded === SKIP) this.skipped.set(bytes, offset, length, hash, true);
+    else this.cache.set(bytes, offset, length, hash, decoded);
+    return decoded;
+  }
+
+  private decodeUncached(bytes: Uint8Array, offset: number): DecodedKey | Skip {
+    const values: string[] = [];
+    let position = offset;
+    for (const label of this.options.labels) {
+      const value = this.decoders.decode(bytes.subarray(position, position + label.size), label.decoders);
+      if (value === SKIP) return SKIP;
+      values.push(value);
+      position += label.size + label.padding;
+    }
+    const labelValues = this.emitOrder.map((index) => values[index] as string);
+    return {
+      labelValues,
+      seriesKey: labelValues.join(SERIES_KEY_SEPARATOR),
+      bucket: this.options.lastLabelIsBucket ? parseBucketIndex(values[values.length - 1] as string) : 0,
+    };
+  }
+}

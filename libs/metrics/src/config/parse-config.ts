@@ -1,0 +1,242 @@
+import type { Node, YAMLMap } from 'yaml';
+import { DECODER_NAMES, isDecoderName } from '../decoders/decoder-names';
+import { compileGoRegexp } from '../decoders/go-regexp';
+import { parseGoDuration } from './go-duration';
+import {
+  BUCKET_TYPES,
+  type BucketType,
+  type CgroupIdMapConfig,
+  type Config,
+  type CounterConfig,
+  type DecoderConfig,
+  type HistogramConfig,
+  type LabelConfig,
+  type SpanConfig,
+} from './types';
+import { YamlReader } from './yaml-reader';
+
+const DEFAULT_FLUSH_INTERVAL_MS = 3_600_000;
+
+/** The config name is the file name without directory and `.yaml`, as upstream derives it. */
+function configNameOf(file: string): string {
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  return base.endsWith('.yaml') ? base.slice(0, -'.yaml'.length) : base;
+}
+
+class ConfigParser {
+  constructor(private readonly yaml: YamlReader) {}
+
+  private required(map: YAMLMap, key: string, path: string): Node {
+    const node = this.yaml.get(map, key);
+    if (node === undefined) throw this.yaml.error(map, `${path}.${key}`, 'is required');
+    return node;
+  }
+
+  private requiredString(map: YAMLMap, key: string, path: string): string {
+    const value = this.yaml.string(this.required(map, key, path), `${path}.${key}`);
+    if (value === '') throw this.yaml.error(this.yaml.get(map, key), `${path}.${key}`, 'must not be empty');
+    return value;
+  }
+
+  private list<T>(parent: YAMLMap | undefined, key: string, path: string, parse: (map: YAMLMap, path: string) => T): T[] {
+    const node = this.yaml.get(parent, key);
+    if (node === undefined) return [];
+    return this.yaml.items(node, path).map((item, index) => {
+      const itemPath = `${path}[${index}]`;
+      if (item === undefined) throw this.yaml.error(node, itemPath, 'must be a mapping');
+      return parse(this.yaml.map(item, itemPath), itemPath);
+    });
+  }
+
+  private regexps(map: YAMLMap, path: string): RegExp[] {
+    const node = this.yaml.get(map, 'regexps');
+    if (node === undefined) return [];
+    return this.yaml.items(node, `${path}.regexps`).map((item, index) => {
+      const itemPath = `${path}.regexps[${index}]`;
+      if (item === undefined) throw this.yaml.error(node, itemPath, 'must be a string');
+      try {
+        return compileGoRegexp(this.yaml.string(item, itemPath));
+      } catch (error) {
+        throw this.yaml.error(item, itemPath, (error as Error).message);
+      }
+    });
+  }
+
+  decoder(map: YAMLMap, path: string): DecoderConfig {
+    const name = this.requiredString(map, 'name', path);
+    if (!isDecoderName(name)) {
+      throw this.yaml.error(this.yaml.get(map, 'name'), `${path}.name`, `unknown decoder, must be one of ${DECODER_NAMES.join(', ')}`);
+    }
+    const staticMapNode = this.yaml.get(map, 'static_map');
+    const allowUnknownNode = this.yaml.get(map, 'allow_unknown');
+    const regexps = this.regexps(map, path);
+    if (name === 'regexp' && regexps.length === 0) {
+      throw this.yaml.error(map, `${path}.regexps`, 'the regexp decoder needs at least one regexp');
+    }
+    const decoder: DecoderConfig = {
+      name,
+      allowUnknown: allowUnknownNode === undefined ? false : this.yaml.boolean(allowUnknownNode, `${path}.allow_unknown`),
+      regexps,
+    };
+    if (staticMapNode !== undefined) {
+      const entries = this.yaml.entries(staticMapNode, `${path}.static_map`).map(([key, value]): [string, string] => [
+        key,
+        value === undefined ? '' : this.yaml.string(value, `${path}.static_map.${key}`),
+      ]);
+      decoder.staticMap = new Map(entries);
+    }
+    return decoder;
+  }
+
+  label(map: YAMLMap, path: string): LabelConfig {
+    const name = this.requiredString(map, 'name', path);
+    const sizeNode = this.required(map, 'size', path);
+    const size = this.yaml.integer(sizeNode, `${path}.size`);
+    if (size <= 0) throw this.yaml.error(sizeNode, `${path}.size`, 'must be a positive number of bytes');
+    const paddingNode = this.yaml.get(map, 'padding');
+    const padding = paddingNode === undefined ? 0 : this.yaml.integer(paddingNode, `${path}.padding`);
+    if (padding < 0) throw this.yaml.error(paddingNode, `${path}.padding`, 'must not be negative');
+    const decoders = this.list(map, 'decoders', `${path}.decoders`, (item, itemPath) => this.decoder(item, itemPath));
+    if (decoders.length === 0) throw this.yaml.error(this.yaml.get(map, 'decoders') ?? map, `${path}.decoders`, 'needs at least one decoder');
+    return { name, size, padding, decoders, position: this.yaml.position(map) };
+  }
+
+  private labels(map: YAMLMap, path: string): LabelConfig[] {
+    return this.list(map, 'labels', `${path}.labels`, (item, itemPath) => this.label(item, itemPath));
+  }
+
+  counter(map: YAMLMap, path: string): CounterConfig {
+    const perfNode = this.yaml.get(map, 'perf_event_array');
+    const flushNode = this.yaml.get(map, 'flush_interval');
+    return {
+      name: this.requiredString(map, 'name', path),
+      help: this.requiredString(map, 'help', path),
+      perfEventArray: perfNode === undefined ? false : this.yaml.boolean(perfNode, `${path}.perf_event_array`),
+      flushIntervalMs: flushNode === undefined ? DEFAULT_FLUSH_INTERVAL_MS : this.flushInterval(flushNode, `${path}.flush_interval`),
+      labels: this.labels(map, path),
+      position: this.yaml.position(map),
+    };
+  }
+
+  private flushInterval(node: Node, field: string): number {
+    try {
+      const ms = parseGoDuration(this.yaml.string(node, field));
+      if (ms <= 0) throw new Error('must be a positive duration');
+      return ms;
+    } catch (error) {
+      throw this.yaml.error(node, field, `${(error as Error).message} (expected a Go duration such as 1h or 90s)`);
+    }
+  }
+
+  histogram(map: YAMLMap, path: string): HistogramConfig {
+    const name = this.requiredString(map, 'name', path);
+    const help = this.requiredString(map, 'help', path);
+    const typeNode = this.required(map, 'bucket_type', path);
+    const bucketType = this.yaml.string(typeNode, `${path}.bucket_type`);
+    if (!(BUCKET_TYPES as readonly string[]).includes(bucketType)) {
+      throw this.yaml.error(typeNode, `${path}.bucket_type`, `must be one of ${BUCKET_TYPES.join(', ')}`);
+    }
+    const integerOr0 = (key: string): number => {
+      const node = this.yaml.get(map, key);
+      return node === undefined ? 0 : this.yaml.integer(node, `${path}.${key}`);
+    };
+    const bucketMin = integerOr0('bucket_min');
+    const bucketMax = integerOr0('bucket_max');
+    const multiplierNode = this.yaml.get(map, 'bucket_multiplier');
+    const multiplier = multiplierNode === undefined ? 0 : this.yaml.number(multiplierNode, `${path}.bucket_multiplier`);
+    const keysNode = this.yaml.get(map, 'bucket_keys');
+    const bucketKeys =
+      keysNode === undefined
+        ? []
+        : this.yaml.items(keysNode, `${path}.bucket_keys`).map((item, index) =>
+            this.yaml.number(item ?? keysNode, `${path}.bucket_keys[${index}]`),
+          );
+    if (bucketType === 'fixed' && bucketKeys.length === 0) {
+      throw this.yaml.error(keysNode ?? map, `${path}.bucket_keys`, 'bucket_type fixed needs a non-empty list of bucket_keys');
+    }
+    if (bucketType !== 'fixed' && bucketMax === bucketMin) {
+      throw this.yaml.error(this.yaml.get(map, 'bucket_max') ?? map, `${path}.bucket_max`, 'must differ from bucket_min (histogram buckets have zero size)');
+    }
+    const labels = this.labels(map, path);
+    if (labels.length === 0) {
+      throw this.yaml.error(this.yaml.get(map, 'labels') ?? map, `${path}.labels`, 'needs at least one label: the last one is the bucket index');
+    }
+    return {
+      name,
+      help,
+      bucketType: bucketType as BucketType,
+      bucketMultiplier: multiplier === 0 ? 1 : multiplier,
+      bucketMin,
+      bucketMax,
+      bucketKeys,
+      labels,
+      position: this.yaml.position(map),
+    };
+  }
+
+  span(map: YAMLMap, path: string): SpanConfig {
+    const ringbuf = this.requiredString(map, 'ringbuf', path);
+    const nameNode = this.yaml.get(map, 'name');
+    const serviceNode = this.yaml.get(map, 'service');
+    const span: SpanConfig = {
+      name: nameNode === undefined ? ringbuf : this.yaml.string(nameNode, `${path}.name`),
+      ringbuf,
+      labels: this.labels(map, path),
+      position: this.yaml.position(map),
+    };
+    if (serviceNode !== undefined) span.service = this.yaml.string(serviceNode, `${path}.service`);
+    return span;
+  }
+
+  cgroupIdMap(map: YAMLMap, path: string): CgroupIdMapConfig {
+    const typeNode = this.yaml.get(map, 'type');
+    const type = typeNode === undefined ? 'hash' : this.yaml.string(typeNode, `${path}.type`);
+    if (type !== 'hash' && type !== 'cgrp_storage') throw this.yaml.error(typeNode, `${path}.type`, 'must be one of hash, cgrp_storage');
+    return {
+      name: this.requiredString(map, 'name', path),
+      type,
+      regexps: this.regexps(map, path),
+      position: this.yaml.position(map),
+    };
+  }
+
+  config(file: string): Config {
+    const root = this.yaml.root();
+    const metricsNode = this.yaml.get(root, 'metrics');
+    const metrics = metricsNode === undefined ? undefined : this.yaml.map(metricsNode, 'metrics');
+    const tracingNode = this.yaml.get(root, 'tracing');
+    const tracing = tracingNode === undefined ? undefined : this.yaml.map(tracingNode, 'tracing');
+    const config: Config = {
+      name: configNameOf(file),
+      file,
+      metrics: {
+        counters: this.list(metrics, 'counters', 'metrics.counters', (map, path) => this.counter(map, path)),
+        histograms: this.list(metrics, 'histograms', 'metrics.histograms', (map, path) => this.histogram(map, path)),
+      },
+      tracing: { spans: this.list(tracing, 'spans', 'tracing.spans', (map, path) => this.span(map, path)) },
+      kaddrs: this.kaddrs(root),
+    };
+    if (config.metrics.counters.length + config.metrics.histograms.length + config.tracing.spans.length === 0) {
+      throw this.yaml.error(root, '', 'no metrics.counters, metrics.histograms or tracing.spans defined');
+    }
+    const cgroupNode = this.yaml.get(root, 'cgroup_id_map');
+    if (cgroupNode !== undefined) config.cgroupIdMap = this.cgroupIdMap(this.yaml.map(cgroupNode, 'cgroup_id_map'), 'cgroup_id_map');
+    return config;
+  }
+
+  private kaddrs(root: YAMLMap | undefined): string[] {
+    const node = this.yaml.get(root, 'kaddrs');
+    if (node === undefined) return [];
+    return this.yaml.items(node, 'kaddrs').map((item, index) => this.yaml.string(item ?? node, `kaddrs[${index}]`));
+  }
+}
+
+/**
+ * Parses one upstream-format config file. Unknown keys are ignored as upstream does; what upstream only
+ * notices at scrape time (unknown decoder or bucket type, bad label sizes, ...) is rejected here.
+ * @param file the path used in error messages; its stem becomes the config name.
+ * @throws ConfigError
+ */
+export function parseConfig(text: string, file: string): Config {
+  return new ConfigParser(new YamlReader(text, file)).config(file);
+}

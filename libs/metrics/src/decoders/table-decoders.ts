@@ -1,0 +1,64 @@
+import { asText, parseUnsigned, SKIP, type Decoder } from './decoder';
+import { ERRNO_NAMES } from './errno-table';
+import { captureGroupCount } from './go-regexp';
+import { ARM64_SYSCALLS, X86_64_SYSCALLS } from './syscall-table';
+
+/** A decimal errno to its name; 0 and unknown numbers become `unknown:<n>`. */
+export const errnoDecoder: Decoder = {
+  decode(input) {
+    const number = parseUnsigned(input, 'errno');
+    return ERRNO_NAMES[Number(number)] ?? `unknown:${number}`;
+  },
+};
+
+/** A decimal syscall number to strace's name for this architecture, else `unknown_syscall:<n>`. */
+export function createSyscallDecoder(arch: 'x86_64' | 'arm64'): Decoder {
+  const table = arch === 'arm64' ? ARM64_SYSCALLS : X86_64_SYSCALLS;
+  return {
+    decode(input) {
+      const number = parseUnsigned(input, 'syscall');
+      return table[Number(number)] ?? `unknown_syscall:${number}`;
+    },
+  };
+}
+
+/** Looks the input up in `static_map`: unknown inputs become `unknown:<in>` unless `allow_unknown`. */
+export const staticMapDecoder: Decoder = {
+  decode(input, config) {
+    if (config.staticMap === undefined) return 'empty mapping';
+    const text = asText(input);
+    const mapped = config.staticMap.get(text);
+    if (mapped !== undefined) return mapped;
+    return config.allowUnknown ? text : `unknown:${text}`;
+  },
+};
+
+const groupCounts = new WeakMap<RegExp, number>();
+
+function groupsOf(regexp: RegExp): number {
+  let count = groupCounts.get(regexp);
+  if (count === undefined) {
+    count = captureGroupCount(regexp);
+    groupCounts.set(regexp, count);
+  }
+  return count;
+}
+
+/**
+ * The first of `regexps` that matches decides: its only capture group, or the whole match when it has no
+ * groups (a regexp with more groups is passed over). No match drops the label set.
+ */
+export const regexpDecoder: Decoder = {
+  decode(input, config) {
+    if (config.regexps.length === 0) throw new Error('regexp: no regexps configured');
+    const text = asText(input);
+    for (const regexp of config.regexps) {
+      const match = regexp.exec(text);
+      if (!match) continue;
+      const groups = groupsOf(regexp);
+      if (groups === 0) return match[0];
+      if (groups === 1) return match[1] ?? '';
+    }
+    return SKIP;
+  },
+};

@@ -1,0 +1,138 @@
+import type { HistogramSeries, MetricFamily, ScalarSeries } from '../model';
+import { escapeHelp, escapeQuoted } from './escape';
+import { formatGoFloat } from './go-float';
+import { sortFamilies } from './sort-families';
+
+export type ExpositionFormat = 'text' | 'openmetrics';
+
+/** How many series go into one chunk, so a server can yield to the event loop between chunks. */
+const SERIES_PER_CHUNK = 2000;
+
+/** client_golang's text writer prints 0 as `0` even for negative zero; everything else as Go's %g. */
+function textFloat(n: number): string {
+  return n === 0 ? '0' : formatGoFloat(n);
+}
+
+/** client_golang's OpenMetrics writer: like Go's %g, but integral values get a `.0` so they read as floats. */
+function openMetricsFloat(n: number): string {
+  if (n === 0) return '0.0';
+  const text = formatGoFloat(n);
+  return /[e.]|Inf|NaN/.test(text) ? text : `${text}.0`;
+}
+
+function labelPairs(series: ScalarSeries | HistogramSeries): string {
+  let out = '';
+  for (let i = 0; i < series.labelNames.length; i++) {
+    if (i > 0) out += ',';
+    out += `${series.labelNames[i] as string}="${escapeQuoted(series.labelValues[i] as string)}"`;
+  }
+  return out;
+}
+
+function withLabels(name: string, pairs: string): string {
+  return pairs === '' ? name : `${name}{${pairs}}`;
+}
+
+function bucketSelector(name: string, pairs: string, le: string): string {
+  return `${name}_bucket{${pairs === '' ? '' : `${pairs},`}le="${le}"}`;
+}
+
+interface Dialect {
+  header(family: MetricFamily): string;
+  scalarName(family: MetricFamily): string;
+  float(n: number): string;
+  count(n: number): string;
+}
+
+const TEXT_TYPE: Record<MetricFamily['type'], string> = {
+  counter: 'counter',
+  gauge: 'gauge',
+  untyped: 'untyped',
+  histogram: 'histogram',
+};
+
+const textDialect: Dialect = {
+  header: (family) =>
+    `# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${TEXT_TYPE[family.type]}\n`,
+  scalarName: (family) => family.name,
+  float: textFloat,
+  count: textFloat,
+};
+
+/** OpenMetrics names a counter family without `_total`; its samples carry the suffix. */
+function openMetricsFamilyName(family: MetricFamily): string {
+  return family.type === 'counter' && family.name.endsWith('_total') ? family.name.slice(0, -6) : family.name;
+}
+
+const openMetricsDialect: Dialect = {
+  header: (family) => {
+    const name = openMetricsFamilyName(family);
+    const type = family.type === 'untyped' ? 'unknown' : family.type;
+    return `# HELP ${name} ${escapeQuoted(family.help)}\n# TYPE ${name} ${type}\n`;
+  },
+  scalarName: (family) =>
+    family.type === 'counter' ? `${openMetricsFamilyName(family)}_total` : openMetricsFamilyName(family),
+  float: openMetricsFloat,
+  count: (n) => String(n),
+};
+
+function histogramLines(name: string, series: HistogramSeries, dialect: Dialect): string {
+  const pairs = labelPairs(series);
+  let out = '';
+  let sawInf = false;
+  for (const bucket of series.buckets) {
+    if (bucket.upperBound === Infinity) sawInf = true;
+    out += `${bucketSelector(name, pairs, dialect.float(bucket.upperBound))} ${dialect.count(bucket.cumulativeCount)}\n`;
+  }
+  if (!sawInf) out += `${bucketSelector(name, pairs, '+Inf')} ${dialect.count(series.count)}\n`;
+  out += `${withLabels(`${name}_sum`, pairs)} ${dialect.float(series.sum)}\n`;
+  out += `${withLabels(`${name}_count`, pairs)} ${dialect.count(series.count)}\n`;
+  return out;
+}
+
+function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string> {
+  let chunk = dialect.header(family);
+  let inChunk = 0;
+  if (family.type === 'histogram') {
+    const name = openMetricsFamilyName(family);
+    for (const series of family.series) {
+      chunk += histogramLines(name, series, dialect);
+      if (++inChunk === SERIES_PER_CHUNK) {
+        yield chunk;
+        chunk = '';
+        inChunk = 0;
+      }
+    }
+  } else {
+    const name = dialect.scalarName(family);
+    for (const series of family.series) {
+      chunk += `${withLabels(name, labelPairs(series))} ${dialect.float(series.value)}\n`;
+      if (++inChunk === SERIES_PER_CHUNK) {
+        yield chunk;
+        chunk = '';
+        inChunk = 0;
+      }
+    }
+  }
+  if (chunk !== '') yield chunk;
+}
+
+/**
+ * The exposition as a sequence of string pieces (one or more per family), sorted like client_golang's
+ * Gather. Concatenated they equal `formatText`/`formatOpenMetrics`.
+ */
+export function* textChunks(families: readonly MetricFamily[], format: ExpositionFormat): Iterable<string> {
+  const dialect = format === 'openmetrics' ? openMetricsDialect : textDialect;
+  for (const family of sortFamilies(families)) yield* familyChunks(family, dialect);
+  if (format === 'openmetrics') yield '# EOF\n';
+}
+
+/** Prometheus text exposition format 0.0.4, as client_golang writes it. */
+export function formatText(families: readonly MetricFamily[]): string {
+  return [...textChunks(families, 'text')].join('');
+}
+
+/** OpenMetrics 1.0 text, as client_golang writes it. */
+export function formatOpenMetrics(families: readonly MetricFamily[]): string {
+  return [...textChunks(families, 'openmetrics')].join('');
+}

@@ -1,0 +1,27 @@
+// Public API of @ebpf-exporter/metrics: config, decoders, collection and exposition, all free of Node APIs.
+export type { HistogramBucket, HistogramSeries, MapDump, MapSource, MetricFamily, ScalarSeries, ScalarType } from './model';
+
+export { ConfigError } from './config/config-error';
+export { parseConfig } from './config/parse-config';
+export { validateConfigAgainstMaps, type MapInfo } from './config/validate-maps';
+export type {
+  BucketType,
+  CgroupIdMapConfig,
+  Config,
+  CounterConfig,
+  DecoderConfig,
+  HistogramConfig,
+  LabelConfig,
+  SourcePosition,
+  SpanConfig,
+} from './config/types';
+
+export { SKIP, type DecoderEnvironment, type Skip } from './decoders/decoder';
+export { DECODER_NAMES, type DecoderName } from './decoders/decoder-names';
+export { createDecoderRegistry, type DecoderRegistry } from './decoders/registry';
+
+export { ConfigCollector, DEFAULT_LABEL_CACHE_SIZE, type CollectorOptions, type CollectResult } from './collector/config-collector';
+
+export { formatGoFloat } from './exposition/go-float';
+export { negotiateFormat, type NegotiatedFormat } from './exposition/negotiate';
+export { formatOpenMetrics, formatText, textChunks, type ExpositionFormat } from './exposition/text-format';
