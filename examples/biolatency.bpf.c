@@ -32,7 +32,8 @@ struct {
 
 // BPF_NOEXIST: a request passing through the scheduler is seen at insert and again at issue; the
 // latency counts from the first of the two. Requests that bypass the scheduler are only seen at issue.
-static __always_inline int trace_rq_start(struct request *rq) {
+static __always_inline int trace_rq_start(struct request *rq)
+{
     u64 ts = bpf_ktime_get_ns();
 
     bpf_map_update_elem(&start, &rq, &ts, BPF_NOEXIST);
@@ -40,22 +41,26 @@ static __always_inline int trace_rq_start(struct request *rq) {
 }
 
 // glibc's makedev(): the encoding /proc/partitions lookups in the `majorminor` decoder expect.
-static __always_inline u32 encode_dev(u32 major, u32 minor) {
+static __always_inline u32 encode_dev(u32 major, u32 minor)
+{
     return (minor & 0xff) | ((major & 0xfff) << 8) | ((minor & ~0xffU) << 12);
 }
 
 SEC("tp_btf/block_rq_insert")
-int BPF_PROG(block_rq_insert, struct request *rq) {
+int BPF_PROG(block_rq_insert, struct request *rq)
+{
     return trace_rq_start(rq);
 }
 
 SEC("tp_btf/block_rq_issue")
-int BPF_PROG(block_rq_issue, struct request *rq) {
+int BPF_PROG(block_rq_issue, struct request *rq)
+{
     return trace_rq_start(rq);
 }
 
 SEC("tp_btf/block_rq_complete")
-int BPF_PROG(block_rq_complete, struct request *rq) {
+int BPF_PROG(block_rq_complete, struct request *rq)
+{
     struct disk_latency_key_t key = {};
     struct gendisk *disk;
     u64 *started, delta_us;

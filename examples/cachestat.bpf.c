@@ -18,23 +18,27 @@ struct {
     __type(value, u64);
 } page_cache_ops_total SEC(".maps");
 
-static __always_inline int count_op(u32 op) {
+static __always_inline int count_op(u32 op)
+{
     increment_map_nosync(&page_cache_ops_total, &op, 1);
     return 0;
 }
 
 SEC("tp_btf/mm_filemap_add_to_page_cache")
-int BPF_PROG(add_to_page_cache) {
+int BPF_PROG(add_to_page_cache)
+{
     return count_op(OP_ADD);
 }
 
 SEC("tp_btf/mm_filemap_delete_from_page_cache")
-int BPF_PROG(delete_from_page_cache) {
+int BPF_PROG(delete_from_page_cache)
+{
     return count_op(OP_DELETE);
 }
 
 SEC("tp_btf/writeback_dirty_folio")
-int BPF_PROG(writeback_dirty_folio) {
+int BPF_PROG(writeback_dirty_folio)
+{
     return count_op(OP_DIRTY);
 }
 

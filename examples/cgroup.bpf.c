@@ -16,7 +16,8 @@ struct {
 // The migrated task is an argument, not necessarily the current one, so its cgroup comes from the
 // task itself rather than bpf_get_current_cgroup_id().
 SEC("tp_btf/sched_migrate_task")
-int BPF_PROG(sched_migrate_task, struct task_struct *task) {
+int BPF_PROG(sched_migrate_task, struct task_struct *task)
+{
     u64 cgroup_id = task->cgroups->dfl_cgrp->kn->id;
 
     increment_map(&cgroup_sched_migrations_total, &cgroup_id, 1);

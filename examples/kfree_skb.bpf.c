@@ -46,7 +46,8 @@ struct {
         raw == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_##name))                                      \
         return DROP_##name;
 
-static __always_inline u32 stable_reason(u32 raw) {
+static __always_inline u32 stable_reason(u32 raw)
+{
     translate(raw, NOT_SPECIFIED);
     translate(raw, NO_SOCKET);
     translate(raw, SOCKET_FILTER);
@@ -62,7 +63,8 @@ static __always_inline u32 stable_reason(u32 raw) {
 
 // Arguments 0 and 2 (skb, reason) exist on every kernel since 5.17; 6.x added more after them.
 SEC("tp_btf/kfree_skb")
-int BPF_PROG(kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason) {
+int BPF_PROG(kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
+{
     struct kfree_skb_key_t key = {};
     unsigned char *head = skb->head;
     u16 network = skb->network_header, transport = skb->transport_header;

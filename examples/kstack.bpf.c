@@ -21,7 +21,8 @@ struct {
 
 // Which kernel code paths bring pages into the page cache (reads, writes, readahead, faults).
 SEC("tp_btf/mm_filemap_add_to_page_cache")
-int BPF_PROG(add_to_page_cache) {
+int BPF_PROG(add_to_page_cache)
+{
     struct stack_key_t key = {};
 
     if (bpf_get_stack(ctx, key.frames, sizeof(key.frames), 0) < 0)

@@ -14,7 +14,8 @@ struct {
 } softirqs_total SEC(".maps");
 
 SEC("tp_btf/softirq_entry")
-int BPF_PROG(softirq_entry, unsigned int vec_nr) {
+int BPF_PROG(softirq_entry, unsigned int vec_nr)
+{
     u32 vec = vec_nr;
 
     increment_map_nosync(&softirqs_total, &vec, 1);

@@ -15,7 +15,8 @@ struct {
 } raw_timer_starts_total SEC(".maps");
 
 SEC("raw_tp/timer_start")
-int do_count(struct bpf_raw_tracepoint_args *ctx) {
+int do_count(struct bpf_raw_tracepoint_args *ctx)
+{
     struct timer_list *timer = (struct timer_list *)ctx->args[0];
     u64 function = (u64)BPF_CORE_READ(timer, function);
 

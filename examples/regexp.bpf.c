@@ -19,7 +19,8 @@ struct {
 // A classic (perf) tracepoint: the context is the tracepoint's raw record. Only the pid is in it, so the
 // new command name comes from the current task, which has already switched to the new program.
 SEC("tracepoint/sched/sched_process_exec")
-int sched_process_exec(struct trace_event_raw_sched_process_exec *ctx) {
+int sched_process_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
     struct comm_key_t key = {};
 
     bpf_get_current_comm(key.comm, sizeof(key.comm));

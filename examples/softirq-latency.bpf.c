@@ -59,7 +59,8 @@ struct {
 
 // Only the first raise counts: a softirq raised again before it ran waits since the first one.
 SEC("tp_btf/softirq_raise")
-int BPF_PROG(softirq_raise, unsigned int vec_nr) {
+int BPF_PROG(softirq_raise, unsigned int vec_nr)
+{
     u32 vec = vec_nr;
     u64 *ts = bpf_map_lookup_elem(&raised_at, &vec);
 
@@ -70,7 +71,8 @@ int BPF_PROG(softirq_raise, unsigned int vec_nr) {
 }
 
 SEC("tp_btf/softirq_entry")
-int BPF_PROG(softirq_entry, unsigned int vec_nr) {
+int BPF_PROG(softirq_entry, unsigned int vec_nr)
+{
     struct softirq_latency_key_t key = {};
     u32 vec = vec_nr;
     u64 now = bpf_ktime_get_ns();
@@ -90,7 +92,8 @@ int BPF_PROG(softirq_entry, unsigned int vec_nr) {
 }
 
 SEC("tp_btf/softirq_exit")
-int BPF_PROG(softirq_exit, unsigned int vec_nr) {
+int BPF_PROG(softirq_exit, unsigned int vec_nr)
+{
     struct softirq_latency_key_t key = {};
     u32 vec = vec_nr;
     u64 *entered = bpf_map_lookup_elem(&entered_at, &vec);

@@ -20,7 +20,8 @@ struct {
 } syscall_errors_total SEC(".maps");
 
 SEC("tp_btf/sys_enter")
-int BPF_PROG(sys_enter, struct pt_regs *regs, long id) {
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+{
     u64 key = id;
 
     increment_map(&syscalls_total, &key, 1);
@@ -30,7 +31,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id) {
 // Syscalls report failure as -errno; the kernel-internal restart codes (512..530) show up as
 // `unknown:<n>` because userspace never sees them.
 SEC("tp_btf/sys_exit")
-int BPF_PROG(sys_exit, struct pt_regs *regs, long ret) {
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
     u64 key;
 
     if (ret >= 0 || ret < -4095)

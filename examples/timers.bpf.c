@@ -15,7 +15,8 @@ struct {
 // Only the first argument is read: timer_start has (timer, expires, flags) on 6.1 and
 // (timer, bucket_expiry) on 6.18, and BTF-typed tracepoints tolerate reading fewer arguments.
 SEC("tp_btf/timer_start")
-int BPF_PROG(timer_start, struct timer_list *timer) {
+int BPF_PROG(timer_start, struct timer_list *timer)
+{
     u64 function = (u64)timer->function;
 
     increment_map(&timer_starts_total, &function, 1);

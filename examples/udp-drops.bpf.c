@@ -15,7 +15,8 @@ struct {
 // Fires when a datagram cannot be queued to its socket, typically a full receive buffer. 6.10 added
 // the skb as a third argument; only (rc, sk) are read so older kernels work too.
 SEC("tp_btf/udp_fail_queue_rcv_skb")
-int BPF_PROG(udp_fail_queue_rcv_skb, int rc, struct sock *sk) {
+int BPF_PROG(udp_fail_queue_rcv_skb, int rc, struct sock *sk)
+{
     u16 port = sk->__sk_common.skc_num;
 
     increment_map(&udp_fail_queue_rcv_skbs_total, &port, 1);

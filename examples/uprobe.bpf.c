@@ -16,7 +16,8 @@ struct {
 // every process mapping it. A uprobe costs about 1.7 µs per hit (a trap into the kernel), so this is
 // for demonstration, not for always-on production use on a hot function.
 SEC("uprobe/libc.so.6:malloc")
-int BPF_UPROBE(do_count) {
+int BPF_UPROBE(do_count)
+{
     u64 cgroup_id = bpf_get_current_cgroup_id();
 
     increment_map(&libc_malloc_calls_total, &cgroup_id, 1);

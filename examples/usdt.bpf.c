@@ -21,7 +21,8 @@ struct {
 // behind a USDT semaphore, which libbpf enables at attach time, so Python pays nothing until then. The
 // absolute path avoids wrappers such as pyenv shims that a PATH lookup could find first.
 SEC("usdt//usr/bin/python3.11:python:import__find__load__start")
-int BPF_USDT(do_count, void *module) {
+int BPF_USDT(do_count, void *module)
+{
     struct module_key_t key = {};
 
     bpf_probe_read_user_str(key.name, sizeof(key.name), module);

@@ -23,7 +23,8 @@ struct {
 
 // Returns a pointer to `size` bytes at `offset` or NULL: every access into the packet must be proven to
 // stay before data_end, or the verifier rejects the program.
-static __always_inline void *packet_at(struct xdp_md *ctx, u64 offset, u64 size) {
+static __always_inline void *packet_at(struct xdp_md *ctx, u64 offset, u64 size)
+{
     void *data = (void *)(long)ctx->data;
     void *data_end = (void *)(long)ctx->data_end;
 
@@ -34,7 +35,8 @@ static __always_inline void *packet_at(struct xdp_md *ctx, u64 offset, u64 size)
 
 // `xdp/<interface>` is handled by the exporter, which attaches the program to that interface.
 SEC("xdp/lo")
-int count_packets(struct xdp_md *ctx) {
+int count_packets(struct xdp_md *ctx)
+{
     struct packet_key_t key = {};
     struct ethhdr *eth = packet_at(ctx, 0, sizeof(*eth));
     u64 l4_offset = 0;

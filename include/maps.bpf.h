@@ -7,7 +7,8 @@
 
 // Looks a key up, inserting a zero value first when it is missing. BPF_NOEXIST makes the insert a no-op
 // if another CPU created the entry in between, so no increment is ever lost to a racing insert.
-static __always_inline u64 *lookup_or_zero_init(void *map, const void *key) {
+static __always_inline u64 *lookup_or_zero_init(void *map, const void *key)
+{
     u64 zero = 0;
     u64 *value = bpf_map_lookup_elem(map, key);
 
@@ -19,7 +20,8 @@ static __always_inline u64 *lookup_or_zero_init(void *map, const void *key) {
 
 // Adds `increment` to a counter shared by all CPUs: the atomic add is needed because several CPUs can
 // update the same hash or array slot at once.
-static __always_inline void increment_map(void *map, const void *key, u64 increment) {
+static __always_inline void increment_map(void *map, const void *key, u64 increment)
+{
     u64 *count = lookup_or_zero_init(map, key);
 
     if (count)
@@ -27,7 +29,8 @@ static __always_inline void increment_map(void *map, const void *key, u64 increm
 }
 
 // Same as increment_map for per-CPU maps: each CPU owns its slot, so a plain add is enough and cheaper.
-static __always_inline void increment_map_nosync(void *map, const void *key, u64 increment) {
+static __always_inline void increment_map_nosync(void *map, const void *key, u64 increment)
+{
     u64 *count = lookup_or_zero_init(map, key);
 
     if (count)
@@ -57,7 +60,8 @@ static __always_inline void increment_map_nosync(void *map, const void *key, u64
 
 // exp2zero: bucket 0 holds exactly the zeros (upper bound 0), bucket i > 0 has upper bound 2^(i-1). Use it
 // when zero is a common, meaningful value (an empty queue) that exp2 would lump together with ones.
-static __always_inline u64 exp2zero_bucket(u64 value) {
+static __always_inline u64 exp2zero_bucket(u64 value)
+{
     return value == 0 ? 0 : log2_u64_ceil(value) + 1;
 }
 
@@ -79,7 +83,8 @@ static __always_inline u64 exp2zero_bucket(u64 value) {
 // fixed: the bucket field holds the bucket key itself (the `bucket_keys` entry from the YAML), not an
 // index. `bucket_keys` is an ascending array of `count` integers; v lands under the first key >= v and
 // values above the last key are clamped to it. The sum lives at the last key + 1.
-static __always_inline u64 fixed_bucket(u64 value, const u64 *bucket_keys, u32 count) {
+static __always_inline u64 fixed_bucket(u64 value, const u64 *bucket_keys, u32 count)
+{
     for (u32 i = 0; i < count; i++) {
         if (value <= bucket_keys[i])
             return bucket_keys[i];
@@ -92,7 +97,8 @@ static __always_inline u64 fixed_bucket(u64 value, const u64 *bucket_keys, u32 c
                        increment_map)
 
 // Reads an array map slot, for state that lives in one element (a timestamp per CPU, a config value).
-static __always_inline void *read_array_ptr(void *map, u32 index) {
+static __always_inline void *read_array_ptr(void *map, u32 index)
+{
     return bpf_map_lookup_elem(map, &index);
 }
 
