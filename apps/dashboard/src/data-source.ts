@@ -1,0 +1,34 @@
+// Where the panels get their numbers: the exporter's own history, or any Prometheus-compatible server.
+// Both answer in the same shapes so the charts do not care which one is in use.
+import type { BucketRateMatrix, HeatmapPanel, LabelFilters, RatePanel, SeriesMatrix } from '@ebpf-exporter/dashboard-model';
+import type { QueryRange } from './time-range';
+
+export interface HeatmapData {
+  matrix: BucketRateMatrix;
+  /** One line per panel quantile, `null` where undefined; absent when the caller computes them itself. */
+  quantiles?: (number | null)[][];
+}
+
+export interface DataSource {
+  /** Shown in the header so users know what they are looking at. */
+  readonly description: string;
+  /** Spacing of the source's samples in seconds, for choosing steps and rate windows. */
+  readonly sampleInterval: number;
+  heatmap(panel: HeatmapPanel, filters: LabelFilters, range: QueryRange): Promise<HeatmapData>;
+  rates(panel: RatePanel, filters: LabelFilters, range: QueryRange): Promise<SeriesMatrix>;
+  labelValues(metric: string, labels: readonly string[]): Promise<Record<string, string[]>>;
+}
+
+export class RequestError extends Error {}
+
+export async function getJson<T>(url: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new RequestError(`${url}: ${(error as Error).message}`);
+  }
+  const text = await response.text();
+  if (!response.ok) throw new RequestError(`${url}: HTTP ${response.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text) as T;
+}

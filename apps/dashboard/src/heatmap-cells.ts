@@ -1,0 +1,72 @@
+// From cumulative bucket rates to the cells a heatmap draws: per-bucket values per instant, the Y extent
+// of each bucket on the chosen axis, and the colour intensity of each cell.
+import { deaccumulate, histogramQuantile, type BucketRateMatrix } from '@ebpf-exporter/dashboard-model';
+
+export type ColorMode = 'count' | 'percent';
+
+export interface HeatmapCells {
+  times: number[];
+  /** Y extent of each bucket as drawn: a log axis cannot show 0 or +Inf, so those get a neighbour's octave. */
+  lower: number[];
+  upper: number[];
+  /** Upper bounds as Prometheus names them, for the tooltip. */
+  upperBounds: number[];
+  /** `[bucket][time]` per-bucket rates, `null` where unknown. */
+  values: (number | null)[][];
+  /** `[bucket][time]` in 0..1: share of the largest cell (count) or of the instant's total (percent). */
+  intensity: number[][];
+}
+
+export function heatmapCells(matrix: BucketRateMatrix, yScale: 'log2' | 'linear', colorMode: ColorMode): HeatmapCells {
+  const { times, upperBounds } = matrix;
+  const columns = times.map((_, t) => deaccumulate(matrix.cumulativeRates.map((bucket) => bucket[t] ?? null)));
+  const values = upperBounds.map((_, b) => columns.map((column) => column[b] ?? null));
+  const { lower, upper } = bucketExtents(upperBounds, yScale);
+  const columnTotals = columns.map((column) => column.reduce<number>((sum, v) => sum + (v ?? 0), 0));
+  const largest = Math.max(0, ...values.flat().map((v) => v ?? 0));
+  const intensity = values.map((row) =>
+    row.map((v, t) => {
+      const denominator = colorMode === 'percent' ? (columnTotals[t] ?? 0) : largest;
+      return v === null || denominator === 0 ? 0 : v / denominator;
+    }),
+  );
+  return { times, lower, upper, upperBounds, values, intensity };
+}
+
+function bucketExtents(upperBounds: readonly number[], yScale: 'log2' | 'linear'): { lower: number[]; upper: number[] } {
+  const finite = upperBounds.filter((b) => Number.isFinite(b));
+  const smallestPositive = finite.find((b) => b > 0) ?? 1;
+  const largestFinite = finite[finite.length - 1] ?? 1;
+  const linearWidth = finite.length >= 2 ? (finite[finite.length - 1] as number) - (finite[finite.length - 2] as number) : 1;
+  const upper = upperBounds.map((bound) => {
+    if (bound === Number.POSITIVE_INFINITY) return yScale === 'log2' ? largestFinite * 2 : largestFinite + linearWidth;
+    if (yScale === 'log2' && bound <= 0) return smallestPositive / 2;
+    return bound;
+  });
+  const lower = upper.map((bound, i) => {
+    if (i > 0) return upper[i - 1] as number;
+    return yScale === 'log2' ? bound / 2 : bound - linearWidth;
+  });
+  return { lower, upper };
+}
+
+/** Y range covering the buckets that hold anything, so a 28-octave histogram does not squash its data. */
+export function occupiedRange(cells: HeatmapCells): [number, number] {
+  const occupied = cells.values.map((row) => row.some((v) => v !== null && v > 0));
+  const first = occupied.indexOf(true);
+  const last = occupied.lastIndexOf(true);
+  if (first === -1) return [cells.lower[0] ?? 0, cells.upper[cells.upper.length - 1] ?? 1];
+  return [cells.lower[first] as number, cells.upper[last] as number];
+}
+
+/** Percentile lines from the same buckets, used when the history (not Prometheus) answers. */
+export function quantileLines(matrix: BucketRateMatrix, quantiles: readonly number[]): (number | null)[][] {
+  return quantiles.map((q) =>
+    matrix.times.map((_, t) => {
+      const buckets = matrix.upperBounds.map((upperBound, b) => ({ upperBound, count: matrix.cumulativeRates[b]?.[t] ?? Number.NaN }));
+      if (buckets.some((bucket) => Number.isNaN(bucket.count))) return null;
+      const value = histogramQuantile(q, buckets);
+      return Number.isFinite(value) ? value : null;
+    }),
+  );
+}

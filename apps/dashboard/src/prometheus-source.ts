@@ -1,0 +1,117 @@
+// Any server speaking Prometheus's HTTP query API (Prometheus, Thanos, Mimir, VictoriaMetrics).
+import {
+  bucketRateQuery,
+  counterRateQuery,
+  durationLiteral,
+  exactMatchers,
+  parseLe,
+  quantileQuery,
+  rangeSteps,
+  selector,
+  topSeries,
+  type HeatmapPanel,
+  type LabelFilters,
+  type LabelledSeries,
+  type RatePanel,
+  type SeriesMatrix,
+} from '@ebpf-exporter/dashboard-model';
+import type { DashboardConfigInfo } from '@ebpf-exporter/dashboard-model';
+import { getJson, RequestError, type DataSource, type HeatmapData } from './data-source';
+import type { QueryRange } from './time-range';
+
+interface MatrixResponse {
+  status: string;
+  error?: string;
+  data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+}
+
+/** Prometheus's default scrape interval; the API does not tell the real one. */
+const ASSUMED_SCRAPE_INTERVAL = 15;
+
+export class PrometheusSource implements DataSource {
+  readonly sampleInterval = ASSUMED_SCRAPE_INTERVAL;
+  readonly description: string;
+
+  constructor(private readonly baseUrl: string, label: string = baseUrl) {
+    this.description = `Prometheus at ${label}`;
+  }
+
+  async heatmap(panel: HeatmapPanel, filters: LabelFilters, range: QueryRange): Promise<HeatmapData> {
+    const matchers = exactMatchers(filters);
+    const window = durationLiteral(range.window);
+    const [buckets, ...quantiles] = await Promise.all([
+      this.queryRange(bucketRateQuery(panel, matchers, window), range),
+      ...panel.quantiles.map((q) => this.queryRange(quantileQuery(panel, q, matchers, window), range)),
+    ]);
+    const times = steps(range);
+    const sorted = (buckets ?? []).map((s) => ({ bound: parseLe(s.labels.le ?? ''), values: align(s.points, times) }));
+    sorted.sort((a, b) => a.bound - b.bound);
+    return {
+      matrix: { times, upperBounds: sorted.map((s) => s.bound), cumulativeRates: sorted.map((s) => s.values) },
+      quantiles: quantiles.map((result) => (result[0] ? align(result[0].points, times) : times.map(() => null))),
+    };
+  }
+
+  async rates(panel: RatePanel, filters: LabelFilters, range: QueryRange): Promise<SeriesMatrix> {
+    const result = await this.queryRange(counterRateQuery(panel, exactMatchers(filters), durationLiteral(range.window)), range);
+    const times = steps(range);
+    const series: LabelledSeries[] = result.map((s) => ({ labels: s.labels, values: align(s.points, times) }));
+    return { times, series: topSeries(series, panel.topSeries) };
+  }
+
+  async labelValues(metric: string, labels: readonly string[]): Promise<Record<string, string[]>> {
+    const entries = await Promise.all(
+      labels.map(async (label) => {
+        const params = new URLSearchParams({ 'match[]': selector(metric, {}) });
+        const body = await getJson<{ data: string[] }>(`${this.baseUrl}/api/v1/label/${encodeURIComponent(label)}/values?${params}`);
+        return [label, body.data] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  private async queryRange(query: string, range: QueryRange): Promise<{ labels: Record<string, string>; points: [number, string][] }[]> {
+    const params = new URLSearchParams({ query, start: String(range.start), end: String(range.end), step: String(range.step) });
+    const body = await getJson<MatrixResponse>(`${this.baseUrl}/api/v1/query_range?${params}`);
+    if (body.status !== 'success') throw new RequestError(`${query}: ${body.error ?? body.status}`);
+    return body.data.result.map((s) => ({ labels: s.metric, points: s.values }));
+  }
+}
+
+function steps(range: QueryRange): number[] {
+  return rangeSteps(range.start, range.end, range.step);
+}
+
+/** Prometheus omits steps without a value; the charts want one slot per step. */
+function align(points: readonly [number, string][], times: readonly number[]): (number | null)[] {
+  const byTime = new Map(points.map(([t, v]) => [t, Number(parseLe(v))]));
+  return times.map((t) => {
+    const value = byTime.get(t);
+    return value === undefined || !Number.isFinite(value) ? null : value;
+  });
+}
+
+const NAMESPACE = 'ebpf_exporter_';
+/** Labels Prometheus adds or histograms carry that are not the exporter's own. */
+const FOREIGN_LABELS = new Set(['__name__', 'job', 'instance', 'le']);
+
+/**
+ * Without an exporter to ask, the panels come from what Prometheus knows: every `ebpf_exporter_*`
+ * histogram and counter, grouped as one pseudo-config.
+ */
+export async function discoverConfigs(baseUrl: string): Promise<DashboardConfigInfo[]> {
+  const metadata = await getJson<{ data: Record<string, { type: string; help: string }[]> }>(`${baseUrl}/api/v1/metadata`);
+  const config: DashboardConfigInfo = { name: 'prometheus', counters: [], histograms: [] };
+  for (const [metric, entries] of Object.entries(metadata.data).sort(([a], [b]) => a.localeCompare(b))) {
+    const entry = entries[0];
+    if (!metric.startsWith(NAMESPACE) || !entry) continue;
+    const name = metric.slice(NAMESPACE.length);
+    const series = entry.type === 'histogram' ? `${metric}_bucket` : metric;
+    if (entry.type !== 'histogram' && entry.type !== 'counter') continue;
+    const params = new URLSearchParams({ 'match[]': series });
+    const labels = (await getJson<{ data: string[] }>(`${baseUrl}/api/v1/labels?${params}`)).data.filter((l) => !FOREIGN_LABELS.has(l));
+    if (entry.type === 'histogram') config.histograms.push({ name, help: entry.help, labels, bucketType: 'exp2' });
+    else config.counters.push({ name, help: entry.help, labels });
+  }
+  return [config];
+}

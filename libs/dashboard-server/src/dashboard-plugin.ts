@@ -1,0 +1,185 @@
+// The exporter's `/dashboard/` endpoint: the built app, a bounded history of the exporter's own
+// metrics, a small JSON API over it, generated Grafana dashboards, and (when configured) a pass-through
+// to Prometheus's query API so the browser does not need to reach Prometheus itself.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { MetricFamily } from '@ebpf-exporter/metrics';
+import {
+  buildDashboards,
+  grafanaDashboard,
+  matrixToJson,
+  DEFAULT_TOP_SERIES,
+  type DashboardConfigInfo,
+  type LabelFilters,
+} from '@ebpf-exporter/dashboard-model';
+import { defaultAssetsDir } from './assets-dir';
+import { MetricHistory, type RangeQuery } from './metric-history';
+
+export interface DashboardOptions {
+  /** The exporter's current metric families (names are `ebpf_exporter_<name>`). */
+  families: () => Promise<MetricFamily[]>;
+  configs: DashboardConfigInfo[];
+  /** With a Prometheus-compatible server the app queries it (through this plugin) instead of the history. */
+  prometheusUrl?: string;
+  historyWindowSeconds: number;
+  historyResolutionSeconds: number;
+  assetsDir?: string;
+  /** Cap on series kept in the history; defaults to {@link DEFAULT_MAX_HISTORY_SERIES}. */
+  historyMaxSeries?: number;
+}
+
+/** Enough for every example config at once with room for high-cardinality labels, a few MB at 1h/5s. */
+export const DEFAULT_MAX_HISTORY_SERIES = 5000;
+/** Prometheus refuses range queries with more points than this; so does the history API. */
+const MAX_POINTS = 11000;
+
+/** What the app asks first: which panels to build and where to get data from. */
+export interface DashboardInfo {
+  configs: DashboardConfigInfo[];
+  source:
+    | { kind: 'history'; windowSeconds: number; resolutionSeconds: number }
+    | { kind: 'prometheus'; url: string };
+}
+
+export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app, options) => {
+  const info: DashboardInfo = {
+    configs: options.configs,
+    source: options.prometheusUrl
+      ? { kind: 'prometheus', url: 'api/prometheus' }
+      : { kind: 'history', windowSeconds: options.historyWindowSeconds, resolutionSeconds: options.historyResolutionSeconds },
+  };
+  app.get('/api/info', async () => info);
+  registerGrafanaRoutes(app, options.configs);
+  if (options.prometheusUrl) registerPrometheusProxy(app, options.prometheusUrl);
+  else registerHistory(app, options);
+  await registerAssets(app, options.assetsDir ?? defaultAssetsDir());
+};
+
+function registerHistory(app: FastifyInstance, options: DashboardOptions): void {
+  const history = new MetricHistory({
+    windowSeconds: options.historyWindowSeconds,
+    resolutionSeconds: options.historyResolutionSeconds,
+    maxSeries: options.historyMaxSeries ?? DEFAULT_MAX_HISTORY_SERIES,
+  });
+  let sampling = false;
+  const sample = async (): Promise<void> => {
+    // A slow scrape must not pile up samplers behind it; that sample is simply skipped.
+    if (sampling) return;
+    sampling = true;
+    try {
+      history.record(Date.now() / 1000, await options.families());
+    } catch (error) {
+      app.log.warn({ err: error }, 'dashboard history: reading metrics failed, sample skipped');
+    } finally {
+      sampling = false;
+    }
+  };
+  const timer = setInterval(() => void sample(), options.historyResolutionSeconds * 1000);
+  app.addHook('onReady', sample);
+  app.addHook('onClose', async () => clearInterval(timer));
+
+  app.get('/api/history/buckets', { schema: { querystring: rangeSchema } }, async (request, reply) => {
+    const query = parseRange(request.query as RangeQueryString);
+    if (typeof query === 'string') return reply.code(400).send({ error: query });
+    return matrixToJson(history.bucketRates(query));
+  });
+  app.get('/api/history/counters', { schema: { querystring: rangeSchema } }, async (request, reply) => {
+    const raw = request.query as RangeQueryString;
+    const query = parseRange(raw);
+    if (typeof query === 'string') return reply.code(400).send({ error: query });
+    return history.counterRates(query, raw.top ?? DEFAULT_TOP_SERIES);
+  });
+  app.get('/api/history/labels', { schema: { querystring: labelsSchema } }, async (request) => {
+    return history.labelValues((request.query as { metric: string }).metric);
+  });
+  app.get('/api/history/stats', async () => ({
+    capacity: history.capacity,
+    series: history.seriesCount(),
+    storedValues: history.storedValues(),
+    droppedSeries: history.droppedSeries,
+  }));
+}
+
+interface RangeQueryString {
+  metric: string;
+  start: number;
+  end: number;
+  step: number;
+  window: number;
+  top?: number;
+  filter?: string[];
+}
+
+const rangeSchema = {
+  type: 'object',
+  required: ['metric', 'start', 'end', 'step', 'window'],
+  properties: {
+    metric: { type: 'string', minLength: 1 },
+    start: { type: 'number' },
+    end: { type: 'number' },
+    step: { type: 'number', exclusiveMinimum: 0 },
+    window: { type: 'number', exclusiveMinimum: 0 },
+    top: { type: 'integer', minimum: 1 },
+    filter: { type: 'array', items: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*=' } },
+  },
+} as const;
+
+const labelsSchema = {
+  type: 'object',
+  required: ['metric'],
+  properties: { metric: { type: 'string', minLength: 1 } },
+} as const;
+
+function parseRange(raw: RangeQueryString): RangeQuery | string {
+  if (raw.end < raw.start) return `end (${raw.end}) is before start (${raw.start})`;
+  if ((raw.end - raw.start) / raw.step > MAX_POINTS) return `more than ${MAX_POINTS} points: raise step`;
+  const filters: Record<string, string> = {};
+  for (const filter of raw.filter ?? []) {
+    const at = filter.indexOf('=');
+    filters[filter.slice(0, at)] = filter.slice(at + 1);
+  }
+  return { metric: raw.metric, filters: filters as LabelFilters, start: raw.start, end: raw.end, step: raw.step, window: raw.window };
+}
+
+function registerGrafanaRoutes(app: FastifyInstance, configs: readonly DashboardConfigInfo[]): void {
+  const dashboards = new Map(buildDashboards(configs).map((d) => [d.config, grafanaDashboard(d)]));
+  app.get('/api/grafana/:file', async (request, reply) => {
+    const file = (request.params as { file: string }).file;
+    const dashboard = file.endsWith('.json') ? dashboards.get(file.slice(0, -'.json'.length)) : undefined;
+    if (!dashboard) return reply.code(404).send({ error: `no config named ${JSON.stringify(file.replace(/\.json$/, ''))}` });
+    return dashboard;
+  });
+}
+
+/** Only Prometheus's read-only query API is passed through, never its admin or write endpoints. */
+function registerPrometheusProxy(app: FastifyInstance, prometheusUrl: string): void {
+  const base = prometheusUrl.endsWith('/') ? prometheusUrl : `${prometheusUrl}/`;
+  const allowed = /^api\/v1\/(query|query_range|series|labels|label\/[^/]+\/values|metadata)$/;
+  app.get('/api/prometheus/*', async (request, reply) => {
+    const path = (request.params as { '*': string })['*'];
+    if (!allowed.test(path)) return reply.code(404).send({ error: `not a Prometheus query endpoint: ${path}` });
+    const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+    try {
+      const response = await fetch(new URL(path + search, base), { signal: AbortSignal.timeout(30_000) });
+      return reply
+        .code(response.status)
+        .type(response.headers.get('content-type') ?? 'application/json')
+        .send(await response.text());
+    } catch (error) {
+      return reply.code(502).send({ status: 'error', error: `Prometheus at ${prometheusUrl} unreachable: ${(error as Error).message}` });
+    }
+  });
+}
+
+async function registerAssets(app: FastifyInstance, assetsDir: string | undefined): Promise<void> {
+  if (!assetsDir || !existsSync(join(assetsDir, 'index.html'))) {
+    const where = assetsDir ? ` (no index.html in ${assetsDir})` : '';
+    app.get('/', async (_request, reply) =>
+      reply.code(503).type('text/plain').send(`Dashboard assets are not built${where}: run \`npx nx build dashboard\`.\n`),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, { root: assetsDir, prefix: '/', redirect: true });
+}

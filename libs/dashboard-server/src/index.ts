@@ -1,0 +1,3 @@
+export type { DashboardConfigInfo } from '@ebpf-exporter/dashboard-model';
+export { dashboardPlugin, DEFAULT_MAX_HISTORY_SERIES, type DashboardInfo, type DashboardOptions } from './dashboard-plugin';
+export { MetricHistory, type HistoryLimits, type RangeQuery } from './metric-history';
