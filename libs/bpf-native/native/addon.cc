@@ -1,0 +1,62 @@
+// Registers the bpf_native module: the NativeBpfObject class and the process-wide libbpf settings.
+#include <bpf/libbpf.h>
+#include <napi.h>
+
+#include <mutex>
+
+#include "bpf_error.h"
+#include "bpf_object.h"
+#include "libbpf_log.h"
+#include "section_handlers.h"
+
+// An empty function BPF programs can hook with `uprobe/<addon path>:post_attach_mark` to run one-shot
+// initialisation once the exporter has attached everything. noinline + an empty asm keep it a real symbol.
+extern "C" __attribute__((visibility("default"), noinline)) void post_attach_mark(void) { asm volatile(""); }
+
+namespace bpf_native {
+namespace {
+
+Napi::Value SetErrorClassJs(const Napi::CallbackInfo& info) {
+  if (!info[0].IsFunction()) throw Napi::TypeError::New(info.Env(), "expected the BpfError class");
+  SetErrorClass(info.Env(), info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+Napi::Value LibbpfVersion(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), libbpf_version_string());
+}
+
+Napi::Value LibbpfMajorVersion(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), libbpf_major_version());
+}
+
+Napi::Value PostAttachMark(const Napi::CallbackInfo& info) {
+  post_attach_mark();
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // libbpf's handler registry is process-wide: register once even if several worker threads load us.
+  static std::once_flag handlers_once;
+  static int handlers_result = 0;
+  std::call_once(handlers_once, [] { handlers_result = RegisterSectionHandlers(); });
+  if (handlers_result < 0) {
+    throw Napi::Error::New(env, "registering the perf_event/ and xdp/ section handlers with libbpf failed");
+  }
+  InstallLibbpfPrint(env);
+  exports.Set("NativeBpfObject", BpfObjectWrap::DefineClass(env));
+  exports.Set("setErrorClass", Napi::Function::New<SetErrorClassJs>(env));
+  exports.Set("setLogHandler", Napi::Function::New<SetLogHandler>(env));
+  exports.Set("libbpfVersion", Napi::Function::New<LibbpfVersion>(env));
+  exports.Set("libbpfMajorVersion", Napi::Function::New<LibbpfMajorVersion>(env));
+  exports.Set("postAttachMark", Napi::Function::New<PostAttachMark>(env));
+  return exports;
+}
+
+}  // namespace bpf_native
+
+static Napi::Object InitBpfNative(Napi::Env env, Napi::Object exports) { return bpf_native::Init(env, exports); }
+
+NODE_API_MODULE(bpf_native, InitBpfNative)

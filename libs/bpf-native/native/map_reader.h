@@ -1,0 +1,18 @@
+// Reads a whole map off the JS thread: bpf_map_lookup_batch, or get_next_key + lookup where the kernel or the
+// map type refuses batches.
+#pragma once
+
+#include <napi.h>
+
+#include "bpf_error.h"
+#include "map_layout.h"
+
+namespace bpf_native {
+
+enum class ReadMethod { kAuto, kIterate };
+
+// Resolves with a MapDump plus `method`. Takes ownership of `fd` (a dup, so a concurrent close() of the
+// object cannot pull the map out from under the worker).
+Napi::Promise ReadMapAsync(Napi::Env env, int fd, const MapLayout& layout, ErrorSubject subject, ReadMethod method);
+
+}  // namespace bpf_native

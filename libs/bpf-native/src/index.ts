@@ -1,0 +1,36 @@
+/**
+ * Node.js bindings for the system libbpf 1.x: BPF objects, their programs and maps, log routing.
+ * The native part is `bpf_native.node` (built with `npx nx build bpf-native`).
+ */
+import { nativeAddon } from './loader.js';
+import type { LogLevel } from './native.js';
+
+export { BpfError } from './bpf-error.js';
+export { BpfMap, type MapInfo, type ReadOptions, type UpdateFlag } from './bpf-map.js';
+export { BpfObject, type EventBuffer, type OpenOptions, type ProgramInfo } from './bpf-object.js';
+export { ADDON_PATH_ENV } from './loader.js';
+export type { LogLevel } from './native.js';
+
+/**
+ * Routes libbpf's log lines (from any thread) to `handler`; `null` restores the default, which prints
+ * warnings and info to stderr. Lines arrive asynchronously, on the JS thread.
+ */
+export function setLogHandler(handler: ((level: LogLevel, message: string) => void) | null): void {
+  if (handler !== null && typeof handler !== 'function') throw new TypeError('setLogHandler: expected a function or null');
+  nativeAddon().addon.setLogHandler(handler);
+}
+
+/** The libbpf the addon runs with, e.g. `1.1`. */
+export function libbpfVersion(): string {
+  return nativeAddon().addon.libbpfVersion().replace(/^v/, '');
+}
+
+/** Absolute path of the loaded addon: BPF can hook `uprobe/<addonPath()>:post_attach_mark`. */
+export function addonPath(): string {
+  return nativeAddon().path;
+}
+
+/** Calls the addon's empty `post_attach_mark` C function, firing uprobes placed on it. */
+export function postAttachMark(): void {
+  nativeAddon().addon.postAttachMark();
+}
