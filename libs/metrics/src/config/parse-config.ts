@@ -102,7 +102,15 @@ class ConfigParser {
   }
 
   private labels(map: YAMLMap, path: string): LabelConfig[] {
-    return this.list(map, 'labels', `${path}.labels`, (item, itemPath) => this.label(item, itemPath));
+    const labels = this.list(map, 'labels', `${path}.labels`, (item, itemPath) => this.label(item, itemPath));
+    labels.forEach((label, index) => {
+      // client_golang rejects a series with two labels of the same name, which would fail every scrape.
+      if (labels.findIndex((other) => other.name === label.name) !== index) {
+        const labelNode = this.yaml.items(this.yaml.get(map, 'labels') as Node, `${path}.labels`)[index];
+        throw this.yaml.error(this.yaml.get(labelNode as YAMLMap, 'name'), `${path}.labels[${index}].name`, `duplicate label name ${JSON.stringify(label.name)}`);
+      }
+    });
+    return labels;
   }
 
   counter(map: YAMLMap, path: string): CounterConfig {
