@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 
 export const FIXTURE_SOURCE_DIR = fileURLToPath(new URL('.', import.meta.url));
-export const FIXTURE_BUILD_DIR = fileURLToPath(new URL('../build/test-fixtures/', import.meta.url));
+export const FIXTURE_BUILD_DIR = fileURLToPath(new URL('./build/', import.meta.url));
 export const ADDON_BUILD_PATH = fileURLToPath(new URL('../build/Release/bpf_native.node', import.meta.url));
 
 /** `fixture('maps')` is the compiled `test-fixtures/maps.bpf.c`. */

@@ -1,0 +1,72 @@
+import { createSocket } from 'node:dgram';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ADDON_BUILD_PATH, fixture } from '../test-fixtures/fixtures.js';
+import { readU64, u32 } from '../test-fixtures/bytes.js';
+import { BpfObject, addonPath, postAttachMark } from './index.js';
+
+const opened: BpfObject[] = [];
+
+async function loaded(name: string, globals: Record<string, bigint> = {}): Promise<BpfObject> {
+  const object = BpfObject.open(fixture(name));
+  opened.push(object);
+  for (const [global, value] of Object.entries(globals)) object.setGlobalU64(global, value);
+  await object.load();
+  return object;
+}
+
+function counter(object: BpfObject, map: string, slot: number): bigint {
+  const value = object.map(map).lookup(u32(slot));
+  return value ? readU64(value) : 0n;
+}
+
+async function sendLoopbackDatagrams(count: number): Promise<void> {
+  const socket = createSocket('udp4');
+  for (let i = 0; i < count; i++) {
+    await new Promise<void>((resolve, reject) => socket.send('ping', 9, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+  }
+  socket.close();
+}
+
+afterEach(() => {
+  for (const object of opened.splice(0)) object.close();
+});
+
+describe('custom SEC() handlers', () => {
+  it('attaches perf_event/type=..,config=..,frequency=.. on every online CPU and xdp/<ifname>', async () => {
+    const object = await loaded('custom-sections');
+    const programs = object.attachAll();
+    expect(programs.map(({ name, attached, error }) => ({ name, attached, error }))).toEqual([
+      { name: 'on_cpu_clock', attached: true, error: undefined },
+      { name: 'on_loopback', attached: true, error: undefined },
+    ]);
+
+    await sendLoopbackDatagrams(5);
+    await vi.waitFor(() => expect(counter(object, 'hits', 0)).toBeGreaterThan(0n), { timeout: 5000 });
+    expect(counter(object, 'hits', 1)).toBeGreaterThanOrEqual(5n);
+  });
+
+  it('reports unknown perf_event keys and missing interfaces per program', async () => {
+    const object = await loaded('bad-sections');
+    const programs = object.attachAll();
+    expect(programs.find((program) => program.name === 'unknown_key')).toMatchObject({
+      attached: false,
+      error: { code: 'EINVAL', message: expect.stringMatching(/unknown key 'period' \(expected type, config, frequency\)/) },
+    });
+    expect(programs.find((program) => program.name === 'missing_interface')).toMatchObject({
+      attached: false,
+      error: { code: 'ENODEV', message: expect.stringMatching(/xdp\/no-such-if0/) },
+    });
+  });
+});
+
+describe('post_attach_mark', () => {
+  it('is an exported function of the loaded addon that a uprobe can hook', async () => {
+    // The fixture's uprobe names the addon this package builds; another one would not be hooked.
+    expect(addonPath()).toBe(ADDON_BUILD_PATH);
+    const object = await loaded('post-attach', { target_tgid: BigInt(process.pid) });
+    expect(object.attachAll()).toMatchObject([{ name: 'on_post_attach_mark', attached: true }]);
+    postAttachMark();
+    postAttachMark();
+    expect(counter(object, 'marks', 0)).toBe(2n);
+  });
+});
