@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/parse-config';
+import type { DecoderEnvironment } from '../decoders/decoder';
+import { createDecoderRegistry } from '../decoders/registry';
+import type { MetricFamily } from '../model';
+import { RecordedMapSource, type RecordedMap } from '../testing/recorded-map-source';
+import { ConfigCollector } from './config-collector';
+
+// The host is faked: these tests count how often the collector asks it, which a real host cannot tell.
+function countingHost(littleEndian = true) {
+  const calls = { ifname: 0 };
+  const env: DecoderEnvironment = {
+    littleEndian,
+    arch: 'x86_64',
+    kallsyms: () => '',
+    partitions: () => '',
+    ifname: (index) => {
+      calls.ifname++;
+      return `if${index}`;
+    },
+    cgroupPath: () => undefined,
+    pciIds: () => undefined,
+  };
+  return { env, calls };
+}
+
+const u32le = (n: number): string => n.toString(16).padStart(8, '0').match(/../g)!.reverse().join('');
+const u64le = (n: number): string => u32le(n) + '00000000';
+
+function collectorFor(yaml: string, env: DecoderEnvironment, options?: { labelCacheSize?: number; skipCacheSize?: number }) {
+  return new ConfigCollector(parseConfig(yaml, 'test.yaml'), createDecoderRegistry(env), options);
+}
+
+const IFACE_COUNTER = `metrics:
+  counters:
+    - name: packets_total
+      help: Packets
+      labels:
+        - { name: interface, size: 4, decoders: [{ name: ifname }] }
+`;
+
+const ifaceMap = (indexes: number[]): RecordedMap => ({
+  type: 'hash',
+  keySize: 4,
+  valueSize: 8,
+  entries: indexes.map((index) => [u32le(index), u64le(index * 10)]),
+});
+
+const seriesOf = (family: MetricFamily | undefined) =>
+  family?.type === 'histogram' ? [] : (family?.series.map((series) => [series.labelValues.join(','), series.value]) ?? []);
+
+describe('ConfigCollector', () => {
+  it('decodes each raw key once and serves later scrapes from the label cache', async () => {
+    const { env, calls } = countingHost();
+    const collector = collectorFor(IFACE_COUNTER, env);
+    // The ifname decoder caches names itself; a fresh index per scrape would still reach the host.
+    const source = new RecordedMapSource({ test: { packets_total: ifaceMap([1, 2, 3]) } });
+    const first = await collector.collect(source);
+    const second = await collector.collect(source);
+    expect(seriesOf(second.families[0])).toEqual(seriesOf(first.families[0]));
+    expect(seriesOf(first.families[0])).toEqual([
+      ['if1', 10],
+      ['if2', 20],
+      ['if3', 30],
+    ]);
+    expect(calls.ifname).toBe(3);
+  });
+
+  it('bounds the label cache (LRU) by labelCacheSize', async () => {
+    const { env } = countingHost();
+    let decodes = 0;
+    const registry = createDecoderRegistry(env);
+    const counting = { littleEndian: true, decode: (...args: Parameters<typeof registry.decode>) => (decodes++, registry.decode(...args)) };
+    const collector = new ConfigCollector(parseConfig(IFACE_COUNTER, 'test.yaml'), counting, { labelCacheSize: 2 });
+    await collector.collect(new RecordedMapSource({ test: { packets_total: ifaceMap([1, 2, 3]) } }));
+    expect(decodes).toBe(3);
+    // Keys 2 and 3 are the two most recent; 1 was evicted.
+    await collector.collect(new RecordedMapSource({ test: { packets_total: ifaceMap([3, 2]) } }));
+    expect(decodes).toBe(3);
+    await collector.collect(new RecordedMapSource({ test: { packets_total: ifaceMap([1]) } }));
+    expect(decodes).toBe(4);
+  });
+
+  it('remembers keys a regexp rejected when skipCacheSize is set', async () => {
+    const yaml = `metrics:
+  counters:
+    - name: comm_total
+      help: By command
+      labels:
+        - { name: comm, size: 4, decoders: [{ name: string }, { name: regexp, regexps: ['^ab'] }] }
+`;
+    const map: RecordedMap = { type: 'hash', keySize: 4, valueSize: 8, entries: [['61626300', u64le(1)], ['7a7a7a00', u64le(2)]] };
+    for (const [skipCacheSize, expectedDecodes] of [
+      [0, 3],
+      [10, 2],
+    ] as const) {
+      const { env } = countingHost();
+      let decodes = 0;
+      const registry = createDecoderRegistry(env);
+      const counting = { littleEndian: true, decode: (...args: Parameters<typeof registry.decode>) => (decodes++, registry.decode(...args)) };
+      const collector = new ConfigCollector(parseConfig(yaml, 'test.yaml'), counting, { skipCacheSize });
+      const source = new RecordedMapSource({ test: { comm_total: map } });
+      await collector.collect(source);
+      const { families } = await collector.collect(source);
+      expect(seriesOf(families[0])).toEqual([['ab', 1]]);
+      expect(decodes).toBe(expectedDecodes);
+    }
+  });
+
+  it('records a failing metric in errors and still collects the others', async () => {
+    const yaml = `metrics:
+  counters:
+    - name: good_total
+      help: Good
+      labels:
+        - { name: interface, size: 4, decoders: [{ name: ifname }] }
+    - name: wrong_key_total
+      help: Key size does not match
+      labels:
+        - { name: interface, size: 4, decoders: [{ name: ifname }] }
+    - name: bad_decoder_total
+      help: uint cannot read 3 bytes
+      labels:
+        - { name: x, size: 3, padding: 1, decoders: [{ name: uint }] }
+  histograms:
+    - name: bad_bucket
+      help: The bucket label is not a number
+      bucket_type: exp2
+      bucket_max: 3
+      labels:
+        - { name: bucket, size: 4, decoders: [{ name: string }] }
+`;
+    const { env } = countingHost();
+    const collector = collectorFor(yaml, env);
+    const { families, errors } = await collector.collect(
+      new RecordedMapSource({
+        test: {
+          good_total: ifaceMap([1]),
+          wrong_key_total: { type: 'hash', keySize: 8, valueSize: 8, entries: [] },
+          bad_decoder_total: ifaceMap([1]),
+          bad_bucket: { type: 'hash', keySize: 4, valueSize: 8, entries: [['61626300', u64le(1)]] },
+        },
+      }),
+    );
+    expect(families.map((family) => family.name)).toEqual(['ebpf_exporter_good_total']);
+    expect(errors.map(({ metric, error }) => [metric, error.message])).toEqual([
+      ['wrong_key_total', 'labels take 4 bytes (sizes plus paddings) but the map has 8-byte keys'],
+      ['bad_decoder_total', 'uint: unknown value length 3'],
+      ['bad_bucket', 'cannot parse bucket label value "abc" as an unsigned integer'],
+    ]);
+  });
+
+  it('appends the CPU index in host byte order on big-endian hosts', async () => {
+    const yaml = `metrics:
+  counters:
+    - name: per_cpu_total
+      help: By CPU
+      labels:
+        - { name: kind, size: 4, decoders: [{ name: uint }] }
+        - { name: cpu, size: 2, decoders: [{ name: uint }] }
+`;
+    const { env } = countingHost(false);
+    const collector = collectorFor(yaml, env);
+    const { families } = await collector.collect(
+      new RecordedMapSource({
+        test: {
+          per_cpu_total: {
+            type: 'lru_percpu_hash',
+            keySize: 4,
+            valueSize: 8,
+            valuesPerKey: 3,
+            entries: [['00000007', '0000000000000001' + '0000000000000002' + '0000000100000000']],
+          },
+        },
+      }),
+    );
+    expect(seriesOf(families[0])).toEqual([
+      ['0,7', 1],
+      ['1,7', 2],
+      ['2,7', 2 ** 32],
+    ]);
+  });
+
+  it('reads per-CPU values with a stride wider than the value', async () => {
+    const yaml = `metrics:
+  counters:
+    - name: summed_total
+      help: Summed over CPUs
+      labels:
+        - { name: kind, size: 4, decoders: [{ name: uint }] }
+`;
+    const { env } = countingHost();
+    const { families } = await collectorFor(yaml, env).collect(
+      new RecordedMapSource({
+        test: {
+          summed_total: {
+            type: 'percpu_hash',
+            keySize: 4,
+            valueSize: 8,
+            valuesPerKey: 2,
+            valueStride: 16,
+            entries: [[u32le(1), u64le(3) + 'ffffffffffffffff' + u64le(4) + 'ffffffffffffffff']],
+          },
+        },
+      }),
+    );
+    expect(seriesOf(families[0])).toEqual([['1', 7]]);
+  });
+
+  it('leaves perf_event_array counters to the exporter', async () => {
+    const yaml = `metrics:
+  counters:
+    - name: oom_kills_total
+      help: OOM kills
+      perf_event_array: true
+      labels:
+        - { name: pid, size: 4, decoders: [{ name: uint }] }
+`;
+    const { env } = countingHost();
+    const result = await collectorFor(yaml, env).collect(new RecordedMapSource({}));
+    expect(result).toEqual({ families: [], errors: [] });
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { negotiateFormat } from './negotiate';
+
+const TEXT = 'text/plain; version=0.0.4; charset=utf-8; escaping=underscores';
+const OPENMETRICS = 'application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores';
+
+describe('negotiateFormat', () => {
+  it.each([
+    [undefined, 'text', TEXT],
+    ['', 'text', TEXT],
+    ['*/*', 'text', TEXT],
+    ['text/plain', 'text', TEXT],
+    ['application/openmetrics-text', 'openmetrics', OPENMETRICS],
+    ['application/openmetrics-text; version=1.0.0', 'openmetrics', OPENMETRICS],
+    ['application/openmetrics-text; version=0.0.1', 'openmetrics', OPENMETRICS.replace('1.0.0', '0.0.1')],
+    ['application/openmetrics-text; version=2.0.0', 'text', TEXT],
+    // What Prometheus 2.x/3.x sends by default.
+    [
+      'application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2',
+      'openmetrics',
+      OPENMETRICS,
+    ],
+    ['text/plain;version=0.0.4;q=0.9,application/openmetrics-text;version=1.0.0;q=0.5', 'text', TEXT],
+    ['application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3', 'text', TEXT],
+    ['application/openmetrics-text;q=0', 'text', TEXT],
+  ])('%j -> %s', (accept, format, contentType) => {
+    expect(negotiateFormat(accept)).toEqual({ format, contentType });
+  });
+});

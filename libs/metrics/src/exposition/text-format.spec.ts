@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricFamily } from '../model';
+import { formatOpenMetrics, formatText, textChunks } from './text-format';
+
+const counter = (name: string, series: [Record<string, string>, number][], help = 'help'): MetricFamily => ({
+  name,
+  help,
+  type: 'counter',
+  series: series.map(([labels, value]) => ({ labelNames: Object.keys(labels), labelValues: Object.values(labels), value })),
+});
+
+describe('formatText', () => {
+  it('sorts families by name and series by label values, and drops families without series', () => {
+    const families: MetricFamily[] = [
+      counter('b_total', [
+        [{ x: 'b' }, 1],
+        [{ x: 'a' }, 2],
+        [{ x: 'B' }, 3],
+      ]),
+      counter('a_total', [[{}, 0.5]]),
+      counter('empty_total', []),
+    ];
+    expect(formatText(families)).toBe(
+      [
+        '# HELP a_total help',
+        '# TYPE a_total counter',
+        'a_total 0.5',
+        '# HELP b_total help',
+        '# TYPE b_total counter',
+        'b_total{x="B"} 3',
+        'b_total{x="a"} 2',
+        'b_total{x="b"} 1',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes HELP (backslash, newline) and label values (backslash, quote, newline) like client_golang', () => {
+    const text = formatText([counter('c_total', [[{ path: 'C:\\dir\n"x"\ttab' }, 1]], 'a \\ b\n"quoted"')]);
+    expect(text).toBe('# HELP c_total a \\\\ b\\n"quoted"\n# TYPE c_total counter\nc_total{path="C:\\\\dir\\n\\"x\\"\ttab"} 1\n');
+  });
+
+  it('formats values with Go %g, including special values', () => {
+    const text = formatText([
+      {
+        name: 'g',
+        help: 'h',
+        type: 'gauge',
+        series: [-0, 1e6, 1e-7, NaN, Infinity, -Infinity].map((value, i) => ({ labelNames: ['i'], labelValues: [String(i)], value })),
+      },
+    ]);
+    expect(text.split('\n').slice(2, -1)).toEqual(['g{i="0"} 0', 'g{i="1"} 1e+06', 'g{i="2"} 1e-07', 'g{i="3"} NaN', 'g{i="4"} +Inf', 'g{i="5"} -Inf']);
+  });
+
+  it('writes untyped families and histograms with an implicit +Inf bucket', () => {
+    const families: MetricFamily[] = [
+      { name: 'u', help: 'h', type: 'untyped', series: [{ labelNames: [], labelValues: [], value: 2 }] },
+      {
+        name: 'h',
+        help: 'h',
+        type: 'histogram',
+        series: [
+          {
+            labelNames: ['op'],
+            labelValues: ['read'],
+            buckets: [
+              { upperBound: 0.5, cumulativeCount: 1 },
+              { upperBound: 1e6, cumulativeCount: 2000000 },
+            ],
+            sum: 12.5,
+            count: 2000000,
+          },
+        ],
+      },
+    ];
+    expect(formatText(families)).toBe(
+      [
+        '# HELP h h',
+        '# TYPE h histogram',
+        'h_bucket{op="read",le="0.5"} 1',
+        'h_bucket{op="read",le="1e+06"} 2e+06',
+        'h_bucket{op="read",le="+Inf"} 2e+06',
+        'h_sum{op="read"} 12.5',
+        'h_count{op="read"} 2e+06',
+        '# HELP u h',
+        '# TYPE u untyped',
+        'u 2',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('formatOpenMetrics', () => {
+  it('names counter families without _total, writes floats with .0, integer bucket counts, and # EOF', () => {
+    const families: MetricFamily[] = [
+      counter('requests_total', [[{ code: '200' }, 5]], 'Requests "served"'),
+      counter('odd', [[{}, 1]]),
+      { name: 'u', help: 'h', type: 'untyped', series: [{ labelNames: [], labelValues: [], value: 0 }] },
+      {
+        name: 'lat',
+        help: 'h',
+        type: 'histogram',
+        series: [{ labelNames: [], labelValues: [], buckets: [{ upperBound: 1, cumulativeCount: 3 }], sum: 2, count: 4 }],
+      },
+    ];
+    expect(formatOpenMetrics(families)).toBe(
+      [
+        '# HELP lat h',
+        '# TYPE lat histogram',
+        'lat_bucket{le="1.0"} 3',
+        'lat_bucket{le="+Inf"} 4',
+        'lat_sum 2.0',
+        'lat_count 4',
+        '# HELP odd help',
+        '# TYPE odd counter',
+        'odd_total 1.0',
+        '# HELP requests Requests \\"served\\"',
+        '# TYPE requests counter',
+        'requests_total{code="200"} 5.0',
+        '# HELP u h',
+        '# TYPE u unknown',
+        'u 0.0',
+        '# EOF',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('textChunks', () => {
+  it('splits large families into several chunks that concatenate to the whole text', () => {
+    const big = counter(
+      'big_total',
+      Array.from({ length: 4500 }, (_, i): [Record<string, string>, number] => [{ i: String(i).padStart(5, '0') }, i]),
+    );
+    const chunks = [...textChunks([big], 'text')];
+    expect(chunks.length).toBe(3);
+    expect(chunks.join('')).toBe(formatText([big]));
+    expect([...textChunks([big], 'openmetrics')].at(-1)).toBe('# EOF\n');
+  });
+});
