@@ -1,0 +1,70 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { detectAccelerator } from './accelerator.ts';
+import type { GuestCommand } from './guest-command.ts';
+import { prepareKernel } from './kernel-cache.ts';
+import type { KernelSpec } from './kernel-matrix.ts';
+import { runInQemu, type GuestResult } from './qemu-engine.ts';
+import { runInVng } from './vng-engine.ts';
+
+export type EngineName = 'vng' | 'qemu';
+export const ENGINES: readonly EngineName[] = ['vng', 'qemu'];
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const KERNELS_FILE = join(REPO_ROOT, 'vm', 'kernels.yaml');
+
+/** `.vm-cache/` in the repository (git-ignored); VM_CACHE_DIR moves it, e.g. onto a CI cache volume. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env['VM_CACHE_DIR'] || join(REPO_ROOT, '.vm-cache');
+}
+
+export async function findOnPath(program: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  for (const folder of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(folder, program);
+    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+  }
+  return undefined;
+}
+
+/** virtme-ng when `vng` is installed (the maintained tool, fast with KVM); our QEMU launcher otherwise. */
+export async function pickEngine(requested: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<EngineName> {
+  if (requested !== undefined) {
+    if (!(ENGINES as readonly string[]).includes(requested)) throw new Error(`--engine must be one of ${ENGINES.join(', ')}, not "${requested}"`);
+    return requested as EngineName;
+  }
+  return (await findOnPath('vng', env)) ? 'vng' : 'qemu';
+}
+
+export interface GuestRunOptions {
+  spec: KernelSpec;
+  engine: EngineName;
+  command: GuestCommand;
+  /** Host folders the guest may write to, mounted at the same path. */
+  shares: string[];
+  cpus: number;
+  memoryMiB: number;
+  timeoutSeconds: number;
+}
+
+export interface GuestRunResult extends GuestResult {
+  engine: EngineName;
+  accelerator: string;
+  /** The exact kernel build booted (QEMU engine), e.g. `linux-image-6.1.0-56-amd64`. */
+  kernelBuild?: string;
+}
+
+/** Boots `spec` with the chosen engine and runs one command in it. */
+export async function runInGuest(options: GuestRunOptions): Promise<GuestRunResult> {
+  const accelerator = await detectAccelerator();
+  const machine = { cpus: options.cpus, memoryMiB: options.memoryMiB, accelerator };
+  const runsDir = join(cacheRoot(), 'runs');
+  if (options.engine === 'vng') {
+    const result = await runInVng({ spec: options.spec, command: options.command, machine, shares: options.shares, runsDir, timeoutSeconds: options.timeoutSeconds });
+    return { ...result, engine: 'vng', accelerator };
+  }
+  const kernel = await prepareKernel(options.spec, cacheRoot());
+  const result = await runInQemu({ kernel, command: options.command, machine, shares: options.shares, runsDir, timeoutSeconds: options.timeoutSeconds });
+  return { ...result, engine: 'qemu', accelerator, kernelBuild: kernel.key };
+}
