@@ -73,7 +73,7 @@ export class HeatmapChart {
           range: () => (this.view ? occupiedRange(this.view.cells) : [0, 1]),
         },
       },
-      axes: [axis, { ...axis, size: 70, values: (_u, splits) => splits.map((v) => formatValue(v, unit)) }],
+      axes: [axis, { ...axis, size: 70, values: (_u, splits) => splits.map((v) => (v === null ? '' : formatValue(v, unit))) }],
       series: [
         {},
         ...this.panel.quantiles.map((q, i) => ({

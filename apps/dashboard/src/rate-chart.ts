@@ -45,7 +45,7 @@ export class RateChart {
     return {
       ...this.size(),
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-      axes: [axis, { ...axis, size: 70, values: (_u, splits) => splits.map((v) => formatValue(v, this.panel.unit)) }],
+      axes: [axis, { ...axis, size: 70, values: (_u, splits) => splits.map((v) => (v === null ? '' : formatValue(v, this.panel.unit))) }],
       series: [
         {},
         ...names.map((label, i) => ({

@@ -47,6 +47,8 @@ describe('dashboardPlugin', () => {
   it('serves the app and tells it to use the history', async () => {
     const server = await start();
     expect((await server.inject('/dashboard/')).body).toContain('<title>dashboard</title>');
+    const bare = await server.inject('/dashboard');
+    expect([bare.statusCode, bare.headers.location]).toEqual([302, '/dashboard/']);
     const info = (await server.inject('/dashboard/api/info')).json();
     expect(info.source).toEqual({ kind: 'history', windowSeconds: 60, resolutionSeconds: 0.05 });
     expect(info.configs).toEqual(configs);

@@ -181,5 +181,7 @@ async function registerAssets(app: FastifyInstance, assetsDir: string | undefine
     );
     return;
   }
-  await app.register(fastifyStatic, { root: assetsDir, prefix: '/', redirect: true });
+  // The app's asset URLs are relative, so `/dashboard` must become `/dashboard/` before it loads.
+  app.get('', { exposeHeadRoute: false }, async (request, reply) => reply.redirect(`${request.url.split('?')[0]}/`));
+  await app.register(fastifyStatic, { root: assetsDir, prefix: '/' });
 }

@@ -1,0 +1,92 @@
+// The dashboard in its default mode: the real exporter running the timers and biolatency examples
+// under disk IO, its in-memory history, and the app in Debian's Chromium.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, paintedPixels, screenshot } from './browser';
+import { driveDiskIo, NOT_ROOT_REASON, startExporter, type RunningExporter } from './exporter';
+
+const HEATMAP = 'biolatency.bio_latency_seconds';
+const RATES = 'timers.timer_starts_total';
+
+const cellsDrawn = (page: Page, id: string) =>
+  page.$eval(`[data-panel-id="${id}"] .chart`, (el) => Number((el as HTMLElement).dataset.cellsDrawn ?? 0));
+
+describe.skipIf(NOT_ROOT_REASON)(`dashboard on the exporter's history${NOT_ROOT_REASON ? ` (${NOT_ROOT_REASON})` : ''}`, () => {
+  let exporter: RunningExporter;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    exporter = await startExporter(['--config.dir=examples', '--config.names=timers,biolatency', '--dashboard.history-resolution=1']);
+    // Enough samples for several rate points, with IO in every one of them.
+    await driveDiskIo(8);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await exporter?.stop();
+  });
+
+  it('loads without console errors and draws heatmap cells and rate lines from real BPF data', async () => {
+    const { page, errors } = await openPage(browser, `${exporter.url}/dashboard/#range=300&refresh=0`);
+    expect(await cellsDrawn(page, HEATMAP)).toBeGreaterThan(0);
+    expect(await paintedPixels(page, HEATMAP)).toBeGreaterThan(500);
+    expect(await page.$eval(`[data-panel-id="${RATES}"] .chart`, (el) => Number((el as HTMLElement).dataset.seriesDrawn))).toBeGreaterThan(0);
+    await page.hover(`[data-panel-id="${HEATMAP}"] .u-over`, { position: { x: 600, y: 100 } });
+    const tooltip = await page.$eval(`[data-panel-id="${HEATMAP}"] .tooltip`, (el) => (el as HTMLElement).innerText);
+    expect(tooltip).toMatch(/≤ .*s/);
+    await screenshot(page, 'history-light');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('redraws when a label filter or the time range changes, and keeps both in the URL', async () => {
+    const { page, errors } = await openPage(browser, `${exporter.url}/dashboard/#range=300&refresh=0`);
+    const all = await cellsDrawn(page, HEATMAP);
+
+    // dd writes much more than it reads: the write-only heatmap differs from the unfiltered one.
+    const bucketsRequest = page.waitForResponse((r) => r.url().includes('/api/history/buckets') && r.url().includes('filter=operation%3Dread'));
+    await page.selectOption(`[data-panel-id="${HEATMAP}"] select[name="operation"]`, 'read');
+    await bucketsRequest;
+    await page.waitForFunction(
+      ([id, before]) => Number(document.querySelector<HTMLElement>(`[data-panel-id="${id}"] .chart`)?.dataset.cellsDrawn) !== before,
+      [HEATMAP, all] as const,
+    );
+    const readOnly = await cellsDrawn(page, HEATMAP);
+    expect(readOnly).toBeLessThan(all);
+    expect(new URL(page.url()).hash).toContain(`f.${HEATMAP}.operation=read`);
+    await screenshot(page, 'history-filtered-read');
+
+    // A 15-minute range uses coarser steps than 5 minutes: fewer, wider cells over the same data.
+    await page.selectOption('select[name="range"]', '900');
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForFunction((id) => document.querySelector<HTMLElement>(`[data-panel-id="${id}"]`)?.dataset.state === 'ready', HEATMAP);
+    expect(new URL(page.url()).hash).toContain('range=900');
+    const coarser = await cellsDrawn(page, HEATMAP);
+    expect(coarser).toBeGreaterThan(0);
+    expect(coarser).toBeLessThan(readOnly);
+    // The filter survived the rebuild because it lives in the URL.
+    expect(await page.$eval(`[data-panel-id="${HEATMAP}"] select[name="operation"]`, (el) => (el as HTMLSelectElement).value)).toBe('read');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws thresholds, percentage colouring and the dark theme from a shared URL', async () => {
+    const hash = `#range=300&refresh=0&theme=dark&color=percent&t.${HEATMAP}=0.0001,0.001`;
+    const { page, errors } = await openPage(browser, `${exporter.url}/dashboard/${hash}`);
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const legend = await page.$eval(`[data-panel-id="${HEATMAP}"] .u-legend`, (el) => (el as HTMLElement).innerText);
+    expect(legend).toContain('threshold 100 µs');
+    expect(legend).toContain('threshold 1 ms');
+    expect(await cellsDrawn(page, HEATMAP)).toBeGreaterThan(0);
+    await screenshot(page, 'history-dark-percent-thresholds');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('serves a Grafana dashboard generated from the loaded configs', async () => {
+    const response = await fetch(`${exporter.url}/dashboard/api/grafana/biolatency.json`);
+    const dashboard = (await response.json()) as { panels: { type: string; targets: { expr: string }[] }[] };
+    expect(dashboard.panels[0]?.type).toBe('heatmap');
+    expect(dashboard.panels[0]?.targets[0]?.expr).toContain('rate(ebpf_exporter_bio_latency_seconds_bucket{device=~"$device",operation=~"$operation"}');
+  });
+});

@@ -1,0 +1,109 @@
+// The dashboard in Prometheus mode, end to end: a real Prometheus scrapes the real exporter on loopback
+// every second, and the app reads heatmaps and percentiles through PromQL — via the exporter's
+// --dashboard.prometheus-url pass-through, via the URL field straight from the browser, and from a
+// plain static copy of the app with no exporter at all.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { extname, join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { freePort, startPrometheus, type PrometheusServer } from '@ebpf-exporter/dashboard-model/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, paintedPixels, screenshot } from './browser';
+import { driveDiskIo, NOT_ROOT_REASON, REPO_ROOT, startExporter, type RunningExporter } from './exporter';
+
+const HEATMAP = 'biolatency.bio_latency_seconds';
+
+async function waitForHeatmap(page: Page, id: string): Promise<number> {
+  await page.waitForFunction((panel) => Number(document.querySelector<HTMLElement>(`[data-panel-id="${panel}"] .chart`)?.dataset.cellsDrawn) > 0, id, {
+    timeout: 30_000,
+  });
+  return page.$eval(`[data-panel-id="${id}"] .chart`, (el) => Number((el as HTMLElement).dataset.cellsDrawn));
+}
+
+describe.skipIf(NOT_ROOT_REASON)(`dashboard on a real Prometheus${NOT_ROOT_REASON ? ` (${NOT_ROOT_REASON})` : ''}`, () => {
+  let prometheus: PrometheusServer;
+  let exporter: RunningExporter;
+  let browser: Browser;
+  let exporterPort: number;
+
+  beforeAll(async () => {
+    // Prometheus must know the exporter's port before the exporter knows Prometheus's URL: reserve it.
+    exporterPort = await freePort();
+    prometheus = await startPrometheus({
+      scrapeIntervalSeconds: 1,
+      scrapeConfigs: [{ job_name: 'ebpf_exporter', static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
+    });
+    exporter = await startExporter(['--config.dir=examples', '--config.names=timers,biolatency', `--dashboard.prometheus-url=${prometheus.url}`], exporterPort);
+    await driveDiskIo(10);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await exporter?.stop();
+    await prometheus?.stop();
+  });
+
+  it('scrapes the exporter', async () => {
+    const up = await prometheus.instantValues('up{job="ebpf_exporter"}', Date.now() / 1000);
+    expect(up).toEqual(['1']);
+  });
+
+  it('draws heatmap and Prometheus percentiles through the exporter pass-through', async () => {
+    const queries: string[] = [];
+    const { page, errors } = await openPage(browser, `${exporter.url}/dashboard/#range=300&refresh=0`);
+    page.on('request', (request) => queries.push(request.url()));
+    expect(await page.textContent('#status')).toContain('Prometheus');
+    expect(await waitForHeatmap(page, HEATMAP)).toBeGreaterThan(0);
+    expect(await paintedPixels(page, HEATMAP)).toBeGreaterThan(500);
+    const legend = await page.$eval(`[data-panel-id="${HEATMAP}"] .u-legend`, (el) => (el as HTMLElement).innerText);
+    expect(legend).toMatch(/p99/);
+    await page.selectOption(`[data-panel-id="${HEATMAP}"] select[name="operation"]`, 'write');
+    await page.waitForFunction((id) => document.querySelector<HTMLElement>(`[data-panel-id="${id}"]`)?.dataset.state === 'ready', HEATMAP);
+    expect(queries.some((url) => decodeURIComponent(url).includes('histogram_quantile(0.99, sum by (le) (rate(ebpf_exporter_bio_latency_seconds_bucket{operation="write"}'))).toBe(true);
+    await screenshot(page, 'prometheus-passthrough');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('queries a Prometheus typed into the URL field directly from the browser', async () => {
+    const { page, errors } = await openPage(browser, `${exporter.url}/dashboard/#range=300&refresh=0&prometheus=${encodeURIComponent(prometheus.url)}`);
+    expect(await page.textContent('#status')).toContain(`Prometheus at ${prometheus.url}`);
+    expect(await waitForHeatmap(page, HEATMAP)).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('works as a static site against Prometheus alone, discovering panels from its metadata', async () => {
+    const site = await serveStatic(join(REPO_ROOT, 'dist/apps/dashboard'));
+    try {
+      const { page, errors } = await openPage(browser, `${site.url}/#range=300&refresh=0&prometheus=${encodeURIComponent(prometheus.url)}`);
+      expect(await waitForHeatmap(page, 'prometheus.bio_latency_seconds')).toBeGreaterThan(0);
+      expect(await page.$$eval('[data-panel-id]', (els) => els.map((el) => (el as HTMLElement).dataset.panelId))).toContain('prometheus.timer_starts_total');
+      await screenshot(page, 'prometheus-standalone');
+      // The only failed request allowed is the exporter API the static site does not have.
+      expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
+      await page.close();
+    } finally {
+      site.server.close();
+    }
+  });
+});
+
+/** A bare static file server: stands for "any web server" hosting the built app. */
+async function serveStatic(root: string): Promise<{ url: string; server: Server }> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+  const server = createServer(async (request, response) => {
+    const path = join(root, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html'));
+    const found = path.startsWith(root) && (await stat(path).catch(() => undefined))?.isFile();
+    if (!found) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+    createReadStream(path).pipe(response);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}`, server };
+}

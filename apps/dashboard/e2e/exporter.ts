@@ -1,0 +1,69 @@
+// The built exporter started as users start it (the repo-root launcher), plus the disk IO that makes
+// the biolatency example observe something.
+import { execa, type ResultPromise } from 'execa';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort } from '@ebpf-exporter/dashboard-model/testing';
+
+export const REPO_ROOT = join(import.meta.dirname, '../../..');
+
+/** BPF needs CAP_BPF + CAP_PERFMON; the tests run as root like the exporter does in production. */
+export const NOT_ROOT_REASON =
+  process.getuid?.() === 0 ? undefined : 'needs root: loading BPF programs requires CAP_BPF and CAP_PERFMON';
+
+export interface RunningExporter {
+  url: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startExporter(args: readonly string[], port?: number): Promise<RunningExporter> {
+  port ??= await freePort();
+  const child: ResultPromise = execa(join(REPO_ROOT, 'ebpf_exporter'), [...args, `--web.listen-address=127.0.0.1:${port}`], {
+    reject: false,
+    all: true,
+    cwd: REPO_ROOT,
+  });
+  let output = '';
+  child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exporter exited early (${child.exitCode}):\n${output}`);
+    try {
+      if ((await fetch(`${url}/dashboard/api/info`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`exporter did not serve /dashboard/api/info within 60 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
+
+/**
+ * Direct (uncached) writes to a file on the root filesystem, so they reach the block layer that the
+ * biolatency example traces. /tmp is on the same disk here; a tmpfs /tmp would bypass the block layer.
+ */
+export async function driveDiskIo(rounds: number, pauseMs = 500): Promise<void> {
+  const dir = await mkdtemp(join(REPO_ROOT, 'dist', '.dashboard-e2e-io-'));
+  try {
+    for (let i = 0; i < rounds; i++) {
+      await execa('dd', ['if=/dev/zero', `of=${join(dir, 'x')}`, 'bs=4k', 'count=2000', 'oflag=direct']);
+      await execa('dd', [`if=${join(dir, 'x')}`, 'of=/dev/null', 'bs=4k', 'count=500', 'iflag=direct']);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
