@@ -34,10 +34,16 @@ void CallWithCount(Napi::Env env, Napi::Function callback, __u64* count) {
 
 EventBuffer::EventBuffer(Napi::Env env, Napi::Function on_record, Napi::Function on_lost)
     : records_(Napi::ThreadSafeFunction::New(env, on_record, "bpf-event-records", kMaxQueuedRecords, 1)),
-      lost_(Napi::ThreadSafeFunction::New(env, on_lost, "bpf-event-lost", 0, 1)) {
+      lost_(Napi::ThreadSafeFunction::New(env, on_lost, "bpf-event-lost", 0, 1)),
+      env_(env) {
   // An open buffer must not keep the process alive by itself; the BpfObject closes it.
   records_.Unref(env);
   lost_.Unref(env);
+  // Registered after the thread-safe functions, so it runs before their own cleanup (hooks run in reverse).
+  cleanup_hook_ = env.AddCleanupHook(std::function<void()>([this] {
+    cleanup_hook_.reset();
+    Shutdown();
+  }));
 }
 
 std::unique_ptr<EventBuffer> EventBuffer::OpenPerf(Napi::Env env, int map_fd, size_t page_count,
@@ -68,10 +74,19 @@ std::unique_ptr<EventBuffer> EventBuffer::OpenRing(Napi::Env env, int map_fd, Na
 }
 
 EventBuffer::~EventBuffer() {
+  if (cleanup_hook_) cleanup_hook_->Remove(Napi::Env(env_));
+  Shutdown();
+}
+
+void EventBuffer::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
   stop_ = true;
   if (thread_.joinable()) thread_.join();
   perf_buffer__free(perf_);
   ring_buffer__free(ring_);
+  perf_ = nullptr;
+  ring_ = nullptr;
   records_.Release();
   lost_.Release();
 }

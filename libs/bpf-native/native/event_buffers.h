@@ -5,6 +5,8 @@
 #include <napi.h>
 
 #include <atomic>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <thread>
 
@@ -27,6 +29,9 @@ class EventBuffer {
  private:
   EventBuffer(Napi::Env env, Napi::Function on_record, Napi::Function on_lost);
   void Start();
+  // Idempotent; also run by an environment cleanup hook, because at exit Node finalizes thread-safe
+  // functions before the BpfObject finalizer could release them.
+  void Shutdown();
   void Poll();
   static void OnPerfSample(void* ctx, int cpu, void* data, __u32 size);
   static void OnPerfLost(void* ctx, int cpu, __u64 count);
@@ -40,6 +45,9 @@ class EventBuffer {
   struct ring_buffer* ring_ = nullptr;
   std::atomic<bool> stop_{false};
   std::thread thread_;
+  bool shut_down_ = false;
+  napi_env env_;
+  std::optional<Napi::Env::CleanupHook<std::function<void()>>> cleanup_hook_;
 };
 
 }  // namespace bpf_native

@@ -71,6 +71,9 @@ void ReleaseHandler() {
   handler.reset();
 }
 
+// Which setLogHandler call the current handler came from.
+uint64_t handler_generation = 0;
+
 }  // namespace
 
 void Capture(const std::string& line) {
@@ -88,20 +91,22 @@ std::string WarningCapture::LastLine() const {
   return line.compare(0, prefix.size(), prefix) == 0 ? line.substr(prefix.size()) : line;
 }
 
-void InstallLibbpfPrint(Napi::Env env) {
-  libbpf_set_print(Print);
-  env.AddCleanupHook(ReleaseHandler);
-}
+void InstallLibbpfPrint(Napi::Env) { libbpf_set_print(Print); }
 
 Napi::Value SetLogHandler(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ReleaseHandler();
   if (info[0].IsFunction()) {
-    auto tsfn = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "libbpf-log", 0, 1);
-    // Logging must never keep the process alive on its own.
-    tsfn.Unref(env);
     std::lock_guard<std::mutex> lock(handler_mutex);
-    handler = std::move(tsfn);
+    uint64_t generation = ++handler_generation;
+    // Node finalizes the function itself at exit: forget it then, so no thread calls into freed memory.
+    auto forget = [generation](Napi::Env) {
+      std::lock_guard<std::mutex> finalizer_lock(handler_mutex);
+      if (handler_generation == generation) handler.reset();
+    };
+    handler = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "libbpf-log", 0, 1, forget);
+    // Logging must never keep the process alive on its own.
+    handler->Unref(env);
   }
   return env.Undefined();
 }

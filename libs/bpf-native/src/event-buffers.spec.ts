@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture } from '../test-fixtures/fixtures.js';
 import { readU64 } from '../test-fixtures/bytes.js';
@@ -55,5 +57,11 @@ describe('event buffers', () => {
     const object = await emitter();
     expect(() => object.openRingBuffer('perf_records', () => {})).toThrow(expect.objectContaining({ code: 'EINVAL', map: 'perf_records' }));
     expect(() => object.openPerfBuffer('ring_records', () => {}, () => {}, { pageCount: 3 })).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+  });
+
+  it('lets the process exit cleanly with buffers and a log handler still open', () => {
+    const script = fileURLToPath(new URL('../test-fixtures/exit-with-open-buffers.ts', import.meta.url));
+    const output = execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(output.trim()).toBe('records=200');
   });
 });
