@@ -31,7 +31,9 @@ export async function startExporter(args: readonly string[], port?: number): Pro
   for (;;) {
     if (child.exitCode !== null) throw new Error(`exporter exited early (${child.exitCode}):\n${output}`);
     try {
-      if ((await fetch(`${url}/dashboard/api/info`)).ok) break;
+      // Unknown paths answer the landing page with 200, as upstream does: wait for the JSON API itself.
+      const response = await fetch(`${url}/dashboard/api/info`);
+      if (response.ok && response.headers.get('content-type')?.includes('application/json')) break;
     } catch {
       // not listening yet
     }
