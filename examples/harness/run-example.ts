@@ -1,0 +1,112 @@
+// Proves one example: start the exporter with only that config, drive the workload, scrape, check.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { release } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { AttachType, Expectation } from './expectations';
+import { delay, ExporterStartError, startExporter, type RunningExporter } from './exporter-process';
+import { parseExposition, type Sample } from './exposition';
+import { missingFeatures } from './kernel-features';
+import { checkMetrics } from './metric-checks';
+import { runScript } from './workload';
+
+export type ExampleStatus = 'pass' | 'fail' | 'unsupported';
+
+/** One row of the `--report` JSON (the format the VM harness collects across kernels). */
+export interface ExampleResult {
+  example: string;
+  kernel: string;
+  attachTypes: AttachType[];
+  status: ExampleStatus;
+  reason: string;
+}
+
+export interface RunOptions {
+  repoRoot: string;
+  examplesDir: string;
+  exporterCommand: string;
+  startTimeoutMs: number;
+  workloadTimeoutMs: number;
+  /** How long metrics may take to show up after the workload (perf buffers, 1 Hz samplers). */
+  settleMs: number;
+}
+
+export async function runExample(expectation: Expectation, options: RunOptions): Promise<ExampleResult> {
+  const result = (status: ExampleStatus, reason: string): ExampleResult => ({
+    example: expectation.example,
+    kernel: release(),
+    attachTypes: expectation.attach,
+    status,
+    reason,
+  });
+  const missing = await missingFeatures(expectation.features, {
+    kaddrs: configuredKaddrs(join(options.examplesDir, `${expectation.example}.yaml`)),
+    fentryProbeObject: join(options.examplesDir, 'harness', 'fentry-probe.bpf.o'),
+  });
+  // A failure only counts as "unsupported" when the kernel really lacks something the example needs.
+  const verdict = (problem: string) => (missing.length > 0 ? result('unsupported', missing.join('; ')) : result('fail', problem));
+
+  const workdir = mkdtempSync(join('/tmp', `ebpf-example-${expectation.example}-`));
+  const script = { cwd: options.examplesDir, workdir, timeoutMs: options.workloadTimeoutMs };
+  let exporter: RunningExporter | undefined;
+  let outcome: ExampleResult;
+  try {
+    exporter = await startExporter({
+      command: options.exporterCommand,
+      cwd: options.repoRoot,
+      configDir: options.examplesDir,
+      names: [expectation.example],
+      startTimeoutMs: options.startTimeoutMs,
+    });
+    outcome = await proveWith(exporter, expectation, options, script, verdict, result);
+  } catch (error) {
+    if (!(error instanceof ExporterStartError)) throw error;
+    outcome = verdict(error.message);
+  } finally {
+    await exporter?.stop();
+  }
+  if (expectation.cleanup) {
+    const cleanup = await runScript(expectation.cleanup, script);
+    if (!cleanup.ok && outcome.status === 'pass') outcome = result('fail', `cleanup failed: ${cleanup.detail}`);
+  }
+  rmSync(workdir, { recursive: true, force: true });
+  return outcome;
+}
+
+async function proveWith(
+  exporter: RunningExporter,
+  expectation: Expectation,
+  options: RunOptions,
+  script: Parameters<typeof runScript>[1],
+  verdict: (problem: string) => ExampleResult,
+  result: (status: ExampleStatus, reason: string) => ExampleResult,
+): Promise<ExampleResult> {
+  const detached = programsNotAttached(parseExposition(await exporter.scrape()));
+  if (detached.length > 0) return verdict(`programs not attached: ${detached.join(', ')}; exporter log: ${exporter.output()}`);
+
+  const workload = await runScript(expectation.workload, script);
+  if (!workload.ok) return verdict(`workload failed: ${workload.detail}`);
+
+  const deadline = Date.now() + options.settleMs;
+  for (;;) {
+    const problems = checkMetrics(parseExposition(await exporter.scrape()), expectation.metrics);
+    if (problems.length === 0) return result('pass', '');
+    if (Date.now() >= deadline) return verdict(problems.join('; '));
+    await delay(500);
+  }
+}
+
+/** `program` names (from ebpf_program_info) whose ebpf_program_attached gauge is 0. */
+export function programsNotAttached(samples: readonly Sample[]): string[] {
+  const programById = new Map(
+    samples.filter((s) => s.name === 'ebpf_exporter_ebpf_program_info').map((s) => [s.labels.id, s.labels.program ?? '?']),
+  );
+  return samples
+    .filter((s) => s.name === 'ebpf_exporter_ebpf_program_attached' && s.value === 0)
+    .map((s) => programById.get(s.labels.id) ?? `id ${s.labels.id}`);
+}
+
+function configuredKaddrs(configFile: string): string[] {
+  const config = parse(readFileSync(configFile, 'utf8')) as { kaddrs?: unknown } | null;
+  return Array.isArray(config?.kaddrs) ? config.kaddrs.map(String) : [];
+}
