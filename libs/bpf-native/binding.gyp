@@ -15,7 +15,7 @@
         'native/event_buffers.cc',
       ],
       'dependencies': ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
-      'cflags_cc': ['-std=c++17', '<!@(pkg-config --cflags libbpf)'],
+      'cflags_cc': ['-std=c++17', '-Wextra', '<!@(pkg-config --cflags libbpf)'],
       'libraries': ['<!@(pkg-config --libs libbpf)'],
       # Keep post_attach_mark visible so BPF can hook it with a uprobe on this .node file.
       'cflags_cc!': ['-fvisibility=hidden'],

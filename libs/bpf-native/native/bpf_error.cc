@@ -16,8 +16,8 @@ struct AddonData {
 
 // libbpf's own codes (enum libbpf_errno in libbpf.h, from LIBBPF_ERRNO__LIBELF = 4000), named after the enum.
 const char* LibbpfErrnoName(int errnum) {
-  static const char* const names[] = {"LIBELF", "FORMAT", "KVERSION", "ENDIAN",   "INTERNAL", "RELOC",  "LOAD",
-                                      "VERIFY", "PROG2BIG", "KVER",   "PROGTYPE", "WRNGPID",  "INVSEQ", "NLPARSE"};
+  static const char* const names[] = {"LIBELF", "FORMAT",   "KVERSION", "ENDIAN",   "INTERNAL", "RELOC",  "LOAD",
+                                      "VERIFY", "PROG2BIG", "KVER",     "PROGTYPE", "WRNGPID",  "INVSEQ", "NLPARSE"};
   int index = errnum - LIBBPF_ERRNO__LIBELF;
   return index >= 0 && index < static_cast<int>(sizeof(names) / sizeof(names[0])) ? names[index] : nullptr;
 }

@@ -392,8 +392,7 @@ Napi::Value BpfObjectWrap::MapDelete(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, true);
 }
 
-Napi::Value BpfObjectWrap::AddEventBuffer(Napi::Env env, std::unique_ptr<EventBuffer> buffer,
-                                          const Failure& failure) {
+Napi::Value BpfObjectWrap::AddEventBuffer(Napi::Env env, std::unique_ptr<EventBuffer> buffer, const Failure& failure) {
   if (!buffer) throw MakeBpfError(env, failure);
   int id = next_event_buffer_id_++;
   event_buffers_[id] = std::move(buffer);
@@ -408,7 +407,8 @@ Napi::Value BpfObjectWrap::OpenPerfBuffer(const Napi::CallbackInfo& info) {
     Throw(env, EINVAL, std::string("map '") + bpf_map__name(map) + "' is not a perf_event_array", failure.subject);
   }
   size_t pages = info[1].As<Napi::Number>().Uint32Value();
-  auto buffer = EventBuffer::OpenPerf(env, bpf_map__fd(map), pages, FunctionArg(info, 2), FunctionArg(info, 3), &failure);
+  auto buffer =
+      EventBuffer::OpenPerf(env, bpf_map__fd(map), pages, FunctionArg(info, 2), FunctionArg(info, 3), &failure);
   return AddEventBuffer(env, std::move(buffer), failure);
 }
 

@@ -47,8 +47,7 @@ EventBuffer::EventBuffer(Napi::Env env, Napi::Function on_record, Napi::Function
 }
 
 std::unique_ptr<EventBuffer> EventBuffer::OpenPerf(Napi::Env env, int map_fd, size_t page_count,
-                                                   Napi::Function on_record, Napi::Function on_lost,
-                                                   Failure* failure) {
+                                                   Napi::Function on_record, Napi::Function on_lost, Failure* failure) {
   std::unique_ptr<EventBuffer> buffer(new EventBuffer(env, on_record, on_lost));
   buffer->perf_ = perf_buffer__new(map_fd, page_count, OnPerfSample, OnPerfLost, buffer.get(), nullptr);
   if (buffer->perf_ == nullptr) {
@@ -91,7 +90,9 @@ void EventBuffer::Shutdown() {
   lost_.Release();
 }
 
-void EventBuffer::Start() { thread_ = std::thread([this] { Poll(); }); }
+void EventBuffer::Start() {
+  thread_ = std::thread([this] { Poll(); });
+}
 
 void EventBuffer::Poll() {
   while (!stop_) {

@@ -112,8 +112,7 @@ bool IsPerfEventSection(const char* section) {
   return strncmp(section, kPerfEventPrefix, sizeof(kPerfEventPrefix) - 1) == 0;
 }
 
-bool AttachPerfEventOnEveryCpu(const struct bpf_program* prog, std::vector<struct bpf_link*>* links,
-                               Failure* failure) {
+bool AttachPerfEventOnEveryCpu(const struct bpf_program* prog, std::vector<struct bpf_link*>* links, Failure* failure) {
   const std::string section = bpf_program__section_name(prog);
   PerfEventSpec spec;
   std::string error;

@@ -19,7 +19,6 @@ bool IsPerfEventSection(const char* section);
 
 // libbpf's attach callback can hand back one link only, so per-CPU perf events are attached here instead.
 // On failure nothing stays attached and `failure` says which key or CPU went wrong.
-bool AttachPerfEventOnEveryCpu(const struct bpf_program* prog, std::vector<struct bpf_link*>* links,
-                               Failure* failure);
+bool AttachPerfEventOnEveryCpu(const struct bpf_program* prog, std::vector<struct bpf_link*>* links, Failure* failure);
 
 }  // namespace bpf_native

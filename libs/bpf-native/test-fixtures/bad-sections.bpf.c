@@ -4,9 +4,15 @@
 #include <bpf/bpf_helpers.h>
 
 SEC("perf_event/type=1,config=0,frequency=10,period=5")
-int unknown_key(void *ctx) { return 0; }
+int unknown_key(void *ctx)
+{
+    return 0;
+}
 
 SEC("xdp/no-such-if0")
-int missing_interface(struct xdp_md *ctx) { return XDP_PASS; }
+int missing_interface(struct xdp_md *ctx)
+{
+    return XDP_PASS;
+}
 
 char LICENSE[] SEC("license") = "GPL";

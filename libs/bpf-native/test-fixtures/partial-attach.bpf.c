@@ -4,9 +4,15 @@
 #include <bpf/bpf_helpers.h>
 
 SEC("kprobe/do_nanosleep")
-int on_nanosleep(void *ctx) { return 0; }
+int on_nanosleep(void *ctx)
+{
+    return 0;
+}
 
 SEC("tp_btf/sys_enter")
-int on_sys_enter(__u64 *ctx) { return 0; }
+int on_sys_enter(__u64 *ctx)
+{
+    return 0;
+}
 
 char LICENSE[] SEC("license") = "GPL";
