@@ -345,8 +345,10 @@ Napi::Value BpfObjectWrap::MapRead(const Napi::CallbackInfo& info) {
   ErrorSubject subject{Subject().object, "", layout.name};
   int fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 0);
   if (fd < 0) Throw(env, errno, "duplicating the fd of map '" + layout.name + "' failed", subject);
-  ReadMethod method = info[1].ToBoolean() ? ReadMethod::kIterate : ReadMethod::kAuto;
-  return ReadMapAsync(env, fd, layout, std::move(subject), method);
+  ReadRequest request;
+  request.method = info[1].ToBoolean() ? ReadMethod::kIterate : ReadMethod::kAuto;
+  request.batch_size = info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value() : 0;
+  return ReadMapAsync(env, fd, layout, std::move(subject), request);
 }
 
 Napi::Value BpfObjectWrap::MapLookup(const Napi::CallbackInfo& info) {

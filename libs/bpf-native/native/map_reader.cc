@@ -69,12 +69,12 @@ bool BatchRefused(int errnum) { return errnum == EINVAL || errnum == kEnotsupp |
 
 class MapReadWorker : public Napi::AsyncWorker {
  public:
-  MapReadWorker(Napi::Env env, int fd, const MapLayout& layout, ErrorSubject subject, ReadMethod method)
+  MapReadWorker(Napi::Env env, int fd, const MapLayout& layout, ErrorSubject subject, ReadRequest request)
       : Napi::AsyncWorker(env, "bpf-map-read"),
         deferred_(Napi::Promise::Deferred::New(env)),
         fd_(fd),
         layout_(layout),
-        method_(method),
+        request_(request),
         dump_(layout.key_size, layout.value_bytes()) {
     failure_.subject = std::move(subject);
   }
@@ -89,7 +89,7 @@ class MapReadWorker : public Napi::AsyncWorker {
     initial = std::min<size_t>(initial, std::max(1u, layout_.max_entries));
     if (!dump_.Reserve(initial)) return Fail(ENOMEM, "");
 
-    int err = method_ == ReadMethod::kIterate ? kEnotsupp : ReadBatches();
+    int err = request_.method == ReadMethod::kIterate ? kEnotsupp : ReadBatches();
     if (err == 0) {
       used_batch_ = true;
       return;
@@ -135,10 +135,12 @@ class MapReadWorker : public Napi::AsyncWorker {
   int ReadBatches() {
     // Hash maps use a 4-byte bucket cursor, array-like maps the key itself: size for the larger.
     std::vector<uint8_t> in_batch(std::max(8u, layout_.key_size)), out_batch(in_batch.size());
+    size_t per_call = request_.batch_size != 0 ? request_.batch_size : SIZE_MAX;
     bool first = true;
     for (;;) {
       if (dump_.count == dump_.capacity() && !Grow()) return 0;
-      __u32 batch = static_cast<__u32>(dump_.capacity() - dump_.count);
+      size_t room = dump_.capacity() - dump_.count;
+      __u32 batch = static_cast<__u32>(std::min(per_call, room));
       int ret = bpf_map_lookup_batch(fd_, first ? nullptr : in_batch.data(), out_batch.data(),
                                      dump_.key_at(dump_.count), dump_.value_at(dump_.count), &batch, nullptr);
       int err = ret < 0 ? -ret : 0;
@@ -147,8 +149,12 @@ class MapReadWorker : public Napi::AsyncWorker {
       // ENOENT: the cursor walked past the last entry; `batch` still counts what this call returned.
       if (err == ENOENT) return 0;
       if (err == ENOSPC && batch == 0) {
-        // One hash bucket holds more entries than fit in what is left: make room and ask again.
-        if (!Grow()) return ENOSPC;
+        // The next hash bucket holds more entries than this call asked for: ask for more, making room if needed.
+        if (per_call < room) {
+          per_call *= 2;
+        } else if (!Grow()) {
+          return ENOSPC;
+        }
         continue;
       }
       if (batch == 0) return 0;  // defensive: a kernel that ends without ENOENT
@@ -181,7 +187,7 @@ class MapReadWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   int fd_;
   MapLayout layout_;
-  ReadMethod method_;
+  ReadRequest request_;
   DumpBuffers dump_;
   Failure failure_;
   bool used_batch_ = false;
@@ -189,8 +195,8 @@ class MapReadWorker : public Napi::AsyncWorker {
 
 }  // namespace
 
-Napi::Promise ReadMapAsync(Napi::Env env, int fd, const MapLayout& layout, ErrorSubject subject, ReadMethod method) {
-  auto* worker = new MapReadWorker(env, fd, layout, std::move(subject), method);
+Napi::Promise ReadMapAsync(Napi::Env env, int fd, const MapLayout& layout, ErrorSubject subject, ReadRequest request) {
+  auto* worker = new MapReadWorker(env, fd, layout, std::move(subject), request);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

@@ -11,8 +11,14 @@ namespace bpf_native {
 
 enum class ReadMethod { kAuto, kIterate };
 
+struct ReadRequest {
+  ReadMethod method = ReadMethod::kAuto;
+  // Entries asked for per bpf_map_lookup_batch call; 0 = as many as the buffer holds.
+  uint32_t batch_size = 0;
+};
+
 // Resolves with a MapDump plus `method`. Takes ownership of `fd` (a dup, so a concurrent close() of the
 // object cannot pull the map out from under the worker).
-Napi::Promise ReadMapAsync(Napi::Env env, int fd, const MapLayout& layout, ErrorSubject subject, ReadMethod method);
+Napi::Promise ReadMapAsync(Napi::Env env, int fd, const MapLayout& layout, ErrorSubject subject, ReadRequest request);
 
 }  // namespace bpf_native

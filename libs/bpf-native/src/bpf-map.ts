@@ -24,6 +24,11 @@ export interface ReadOptions {
    * where the kernel or the map type refuses batches; `iterate` always does the latter (for comparisons).
    */
   method?: 'auto' | 'iterate';
+  /**
+   * Entries asked for per bpf_map_lookup_batch call. By default as many as the read buffer holds (it starts
+   * at ~4 MiB and doubles), which means one syscall for most maps; smaller values only add syscalls.
+   */
+  batchSize?: number;
 }
 
 // BPF_ANY, BPF_NOEXIST, BPF_EXIST from <linux/bpf.h>.
@@ -56,7 +61,11 @@ export class BpfMap {
     if (method !== 'auto' && method !== 'iterate') {
       throw invalidArgument(`read method must be 'auto' or 'iterate', got '${String(method)}'`, this.subject());
     }
-    return this.native.mapRead(this.info.name, method === 'iterate');
+    const batchSize = options.batchSize ?? 0;
+    if (!Number.isInteger(batchSize) || batchSize < 0 || batchSize > 0xffff_ffff) {
+      throw invalidArgument(`read batchSize must be a positive 32-bit integer, got ${String(batchSize)}`, this.subject());
+    }
+    return this.native.mapRead(this.info.name, method === 'iterate', batchSize);
   }
 
   /** The value stored under `key`, or undefined when there is none. */
