@@ -53,7 +53,9 @@ class DumpBuffers {
  private:
   static Napi::Buffer<uint8_t> Take(Napi::Env env, uint8_t** data, size_t length) {
     if (length == 0) return Napi::Buffer<uint8_t>::New(env, 0);
-    uint8_t* owned = *data;
+    // Give back the unused tail of the read buffer: glibc shrinks in place (or with mremap), without a copy.
+    auto* owned = static_cast<uint8_t*>(realloc(*data, length));
+    if (owned == nullptr) owned = *data;
     *data = nullptr;
     return Napi::Buffer<uint8_t>::NewOrCopy(env, owned, length, [](Napi::Env, uint8_t* p) { free(p); });
   }
