@@ -1,6 +1,6 @@
 // Where the panels get their numbers: the exporter's own history, or any Prometheus-compatible server.
 // Both answer in the same shapes so the charts do not care which one is in use.
-import type { BucketRateMatrix, HeatmapPanel, LabelFilters, RatePanel, SeriesMatrix } from '@ebpf-exporter/dashboard-model';
+import type { BucketRateMatrix, HeatmapPanel, LabelFilters, Panel, RatePanel, SeriesMatrix } from '@ebpf-exporter/dashboard-model';
 import type { QueryRange } from './time-range';
 
 export interface HeatmapData {
@@ -16,7 +16,8 @@ export interface DataSource {
   readonly sampleInterval: number;
   heatmap(panel: HeatmapPanel, filters: LabelFilters, range: QueryRange): Promise<HeatmapData>;
   rates(panel: RatePanel, filters: LabelFilters, range: QueryRange): Promise<SeriesMatrix>;
-  labelValues(metric: string, labels: readonly string[]): Promise<Record<string, string[]>>;
+  /** Values seen per filterable label of the panel's metric. */
+  labelValues(panel: Panel): Promise<Record<string, string[]>>;
 }
 
 export class RequestError extends Error {}

@@ -4,6 +4,7 @@ import {
   type BucketRateMatrixJson,
   type HeatmapPanel,
   type LabelFilters,
+  type Panel,
   type RatePanel,
   type SeriesMatrix,
 } from '@ebpf-exporter/dashboard-model';
@@ -30,8 +31,8 @@ export class HistorySource implements DataSource {
     return getJson<SeriesMatrix>(`${this.url('counters', panel.metric, filters, range)}&top=${panel.topSeries}`);
   }
 
-  async labelValues(metric: string): Promise<Record<string, string[]>> {
-    return getJson(`${this.baseUrl}/history/labels?${new URLSearchParams({ metric })}`);
+  async labelValues(panel: Panel): Promise<Record<string, string[]>> {
+    return getJson(`${this.baseUrl}/history/labels?${new URLSearchParams({ metric: panel.metric })}`);
   }
 
   private url(kind: string, metric: string, filters: LabelFilters, range: QueryRange): string {

@@ -87,8 +87,7 @@ export class PanelView {
   }
 
   private async buildControls(context: PanelContext): Promise<void> {
-    const metric = this.panel.kind === 'heatmap' ? `${this.panel.metric}_bucket` : this.panel.metric;
-    const values = this.panel.labels.length > 0 ? await context.source.labelValues(metric, this.panel.labels) : {};
+    const values = this.panel.labels.length > 0 ? await context.source.labelValues(this.panel) : {};
     const controls: HTMLElement[] = this.panel.labels.map((label) => {
       const select = document.createElement('select');
       select.name = label;

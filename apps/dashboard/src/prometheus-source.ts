@@ -11,6 +11,7 @@ import {
   topSeries,
   type HeatmapPanel,
   type LabelFilters,
+  type Panel,
   type LabelledSeries,
   type RatePanel,
   type SeriesMatrix,
@@ -59,9 +60,11 @@ export class PrometheusSource implements DataSource {
     return { times, series: topSeries(series, panel.topSeries) };
   }
 
-  async labelValues(metric: string, labels: readonly string[]): Promise<Record<string, string[]>> {
+  async labelValues(panel: Panel): Promise<Record<string, string[]>> {
+    // A histogram has no series under its family name, only `_bucket`, `_sum` and `_count`.
+    const metric = panel.kind === 'heatmap' ? `${panel.metric}_bucket` : panel.metric;
     const entries = await Promise.all(
-      labels.map(async (label) => {
+      panel.labels.map(async (label) => {
         const params = new URLSearchParams({ 'match[]': selector(metric, {}) });
         const body = await getJson<{ data: string[] }>(`${this.baseUrl}/api/v1/label/${encodeURIComponent(label)}/values?${params}`);
         return [label, body.data] as const;
