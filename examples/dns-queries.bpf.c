@@ -42,27 +42,23 @@ static __always_inline void clear_after_name(struct dns_query_key_t *key)
     }
 }
 
-// Outgoing IPv4 UDP datagrams to port 53, seen as they are queued to a network device. On this path
-// skb->data points at the link-layer (Ethernet) header.
+// Outgoing IPv4 UDP datagrams to port 53, seen as they are queued to a network device. The headers are
+// found from skb->head and the offsets the IP stack recorded, whatever link-layer header precedes them.
 SEC("tp_btf/net_dev_queue")
 int BPF_PROG(net_dev_queue, struct sk_buff *skb)
 {
     struct dns_query_key_t key = {};
-    unsigned char *data = skb->data;
+    unsigned char *head = skb->head;
     struct iphdr ip;
     struct udphdr udp;
-    u32 ip_len;
 
-    if (bpf_ntohs(skb->protocol) != ETH_P_IP || skb->mac_len != sizeof(struct ethhdr))
+    if (bpf_ntohs(skb->protocol) != ETH_P_IP)
         return 0;
-    if (bpf_probe_read_kernel(&ip, sizeof(ip), data + sizeof(struct ethhdr)) || ip.protocol != IPPROTO_UDP)
+    if (bpf_probe_read_kernel(&ip, sizeof(ip), head + skb->network_header) || ip.protocol != IPPROTO_UDP)
         return 0;
-    ip_len = ip.ihl * 4;
-    if (bpf_probe_read_kernel(&udp, sizeof(udp), data + sizeof(struct ethhdr) + ip_len) ||
-        udp.dest != bpf_htons(DNS_PORT))
+    if (bpf_probe_read_kernel(&udp, sizeof(udp), head + skb->transport_header) || udp.dest != bpf_htons(DNS_PORT))
         return 0;
-    if (bpf_probe_read_kernel(key.name, sizeof(key.name),
-                              data + sizeof(struct ethhdr) + ip_len + sizeof(udp) + DNS_HEADER_LEN))
+    if (bpf_probe_read_kernel(key.name, sizeof(key.name), head + skb->transport_header + sizeof(udp) + DNS_HEADER_LEN))
         return 0;
 
     clear_after_name(&key);

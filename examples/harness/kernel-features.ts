@@ -121,7 +121,8 @@ async function loadModule(name: string): Promise<void> {
   await run('modprobe', ['-q', name], { timeout: 10_000 }).catch(() => undefined);
 }
 
+/** libbpf's "program load failed: <errno text>" line says why; bpftool's own last line does not. */
 function lastLine(text: string): string {
   const lines = text.trim().split('\n').filter((line) => line.trim() !== '');
-  return lines.filter((line) => /error|fail|denied|not permitted/i.test(line)).at(-1) ?? lines.at(-1) ?? 'unknown error';
+  return lines.find((line) => /load failed:/.test(line))?.replace(/^.*load failed:\s*/, '') ?? lines.at(-1) ?? 'unknown error';
 }
