@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { EXIT_HARNESS_FAILURE, EXIT_USAGE } from './exit-codes.ts';
 import { commaList, positiveInteger, usageText, type OptionTable } from './cli-options.ts';
 import { KERNELS_FILE, REPO_ROOT, pickEngine, runInGuest, type EngineName } from './guest-runner.ts';
 import { KernelMatrixError, loadKernelMatrix, selectKernels, type KernelSpec } from './kernel-matrix.ts';
@@ -97,6 +98,6 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const usage = error instanceof KernelMatrixError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     log((error as Error).message);
-    process.exit(usage ? 2 : 125);
+    process.exit(usage ? EXIT_USAGE : EXIT_HARNESS_FAILURE);
   },
 );

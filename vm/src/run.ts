@@ -4,11 +4,7 @@ import { runInGuest, pickEngine, KERNELS_FILE, type EngineName } from './guest-r
 import { KernelMatrixError, loadKernelMatrix, selectKernels } from './kernel-matrix.ts';
 import { KernelUnavailableError } from './kernel-sources.ts';
 import { positiveInteger, usageText, type OptionTable } from './cli-options.ts';
-
-/** Exit statuses of `vm/run` itself (anything else is the guest command's own status). */
-export const EXIT_USAGE = 2;
-export const EXIT_KERNEL_UNAVAILABLE = 3;
-export const EXIT_HARNESS_FAILURE = 125;
+import { EXIT_HARNESS_FAILURE, EXIT_KERNEL_UNAVAILABLE, EXIT_USAGE } from './exit-codes.ts';
 
 const OPTIONS = {
   kernel: { type: 'string', value: 'ID', help: 'kernel id from vm/kernels.yaml (required)' },
