@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture } from '../test-fixtures/fixtures.js';
 import { readU64, u32 } from '../test-fixtures/bytes.js';
@@ -110,6 +111,12 @@ describe('BpfObject lifecycle', () => {
     // The kernel frees a program after an RCU grace period, not synchronously with the last close.
     await vi.waitFor(() => expect(() => execFileSync('bpftool', ['prog', 'show', 'id', String(id)], { stdio: 'pipe' })).toThrow(), { timeout: 5000 });
     expect(() => object.programs()).toThrow(expect.objectContaining({ code: 'EBADF' }));
+  });
+
+  it('detaches and closes an object nobody references any more, without close()', () => {
+    const script = fileURLToPath(new URL('../test-fixtures/finalize-unreferenced-object.ts', import.meta.url));
+    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(output.trim()).toMatch(/^detached \d+$/);
   });
 
   it('close() during load waits for the load to finish, then releases everything', async () => {
