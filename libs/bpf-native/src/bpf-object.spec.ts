@@ -107,9 +107,9 @@ describe('BpfObject lifecycle', () => {
     object.close();
     object.close();
 
-    expect(linksOf()).toHaveLength(0);
-    // The kernel frees a program after an RCU grace period, not synchronously with the last close.
-    await vi.waitFor(() => expect(() => execFileSync('bpftool', ['prog', 'show', 'id', String(id)], { stdio: 'pipe' })).toThrow(), { timeout: 5000 });
+    // The kernel frees links and programs after an RCU grace period, not synchronously with the last close.
+    await vi.waitFor(() => expect(linksOf()).toHaveLength(0), { timeout: 10_000 });
+    await vi.waitFor(() => expect(() => execFileSync('bpftool', ['prog', 'show', 'id', String(id)], { stdio: 'pipe' })).toThrow(), { timeout: 10_000 });
     expect(() => object.programs()).toThrow(expect.objectContaining({ code: 'EBADF' }));
   });
 
