@@ -58,7 +58,7 @@ const run = (names: string, ...extra: string[]) => runExporter([`--config.dir=${
 describe('startup errors', () => {
   it('a config that does not exist', async () => expectOneLineError(await run('missing'), 'config missing', 'missing.yaml'));
   it('a config without its object', async () => expectOneLineError(await run('no-object'), 'no-object.bpf.o', 'not found'));
-  it('malformed YAML', async () => expectOneLineError(await run('malformed'), 'malformed.yaml:4:'));
+  it('malformed YAML', async () => expectOneLineError(await run('malformed'), 'malformed.yaml:5:1'));
   it('an unknown decoder', async () => expectOneLineError(await run('bad-decoder'), 'bad-decoder.yaml:9:', 'decoders[0]', 'unit'));
   it('an unknown bucket type', async () => expectOneLineError(await run('bad-bucket'), 'bad-bucket.yaml:5:', 'bucket_type', 'exp3'));
   it('label sizes that do not add up to the key size', async () => expectOneLineError(await run('bad-sizes'), 'bad-sizes', 'events_total', '8', '4'));

@@ -23,5 +23,7 @@ describe('process metrics', () => {
     expect(names).toContain('process_resident_memory_bytes');
     expect(names).toContain('process_cpu_seconds_total');
     expect(names).toContain('nodejs_eventloop_lag_seconds');
+    expect(names).toContain('nodejs_active_handles');
+    expect(names).not.toContain('nodejs_active_handles_total');
   });
 });

@@ -35,8 +35,12 @@ function histogramSeries(name: string, values: MetricValue<string>[]): Histogram
   return [...groups.values()];
 }
 
+// prom-client names a few gauges `*_total` (nodejs_active_handles_total, ...), which promtool rejects
+// as non-counters with a counter suffix; each is the sum of a labelled gauge exported beside it.
+const isMisnamedGauge = (metric: { name: string; type: unknown }): boolean => String(metric.type) === 'gauge' && metric.name.endsWith('_total');
+
 export function toFamilies(metrics: MetricObjectWithValues<MetricValue<string>>[]): MetricFamily[] {
-  return metrics.map((metric): MetricFamily => {
+  return metrics.filter((metric) => !isMisnamedGauge(metric)).map((metric): MetricFamily => {
     const type = String(metric.type);
     if (type === 'histogram') return { name: metric.name, help: metric.help, type: 'histogram', series: histogramSeries(metric.name, metric.values) };
     const scalarType = type === 'counter' || type === 'gauge' ? type : 'untyped';
