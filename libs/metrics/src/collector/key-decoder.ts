@@ -13,8 +13,6 @@ export interface DecodedKey {
   bucket: number;
 }
 
-const SERIES_KEY_SEPARATOR = '\u0000';
-
 /** Upstream parses the bucket label with Go's `strconv.ParseUint(s, 0, 64)`: decimal, 0x, 0o, 0b or 0-octal. */
 function parseBucketIndex(text: string): number {
   const value = /^(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9]\d*|0)$/.test(text)
@@ -23,6 +21,9 @@ function parseBucketIndex(text: string): number {
   if (Number.isNaN(value)) throw new Error(`cannot parse bucket label value ${JSON.stringify(text)} as an unsigned integer`);
   return value;
 }
+
+/** NUL cannot occur in decoded label values that came through the string decoder, and rarely elsewhere. */
+const SERIES_KEY_SEPARATOR = '\u0000';
 
 export interface KeyDecoderOptions {
   labels: readonly LabelConfig[];

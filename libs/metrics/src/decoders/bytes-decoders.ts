@@ -27,19 +27,27 @@ export const hexDecoder: Decoder = {
 
 /** Host-endian unsigned integers of 1, 2, 4 or 8 bytes, in decimal. */
 export function createUintDecoder(littleEndian: boolean): Decoder {
+  // Assembled by hand: a DataView per key would be an allocation on the scrape hot path.
+  const u32 = (bytes: Uint8Array, at: number): number =>
+    littleEndian
+      ? ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16)) + (bytes[at + 3] as number) * 0x1000000
+      : (bytes[at] as number) * 0x1000000 + (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number));
   return {
     decode(input) {
       const bytes = asBytes(input);
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       switch (bytes.byteLength) {
         case 1:
-          return String(view.getUint8(0));
+          return String(bytes[0]);
         case 2:
-          return String(view.getUint16(0, littleEndian));
+          return String(littleEndian ? (bytes[0] as number) | ((bytes[1] as number) << 8) : ((bytes[0] as number) << 8) | (bytes[1] as number));
         case 4:
-          return String(view.getUint32(0, littleEndian));
-        case 8:
-          return view.getBigUint64(0, littleEndian).toString();
+          return String(u32(bytes, 0));
+        case 8: {
+          const high = u32(bytes, littleEndian ? 4 : 0);
+          const low = u32(bytes, littleEndian ? 0 : 4);
+          // Below 2^53 a double is exact; above, BigInt keeps every digit.
+          return high < 0x200000 ? String(high * 0x100000000 + low) : ((BigInt(high) << 32n) | BigInt(low)).toString();
+        }
         default:
           throw new Error(`uint: unknown value length ${bytes.byteLength}`);
       }

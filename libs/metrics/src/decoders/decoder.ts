@@ -46,3 +46,10 @@ export function parseUnsigned(input: DecoderInput, what: string): bigint {
   if (!/^\d+$/.test(text)) throw new Error(`${what}: cannot parse ${JSON.stringify(text)} as an unsigned integer`);
   return BigInt(text);
 }
+
+/** Like parseUnsigned, as a number: exact for table lookups, which only hold small numbers. */
+export function parseUnsignedNumber(input: DecoderInput, what: string): number {
+  const text = asText(input);
+  if (!/^\d+$/.test(text)) throw new Error(`${what}: cannot parse ${JSON.stringify(text)} as an unsigned integer`);
+  return Number(text);
+}

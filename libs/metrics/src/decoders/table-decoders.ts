@@ -1,4 +1,4 @@
-import { asText, parseUnsigned, SKIP, type Decoder } from './decoder';
+import { asText, parseUnsignedNumber, SKIP, type Decoder } from './decoder';
 import { ERRNO_NAMES } from './errno-table';
 import { captureGroupCount } from './go-regexp';
 import { ARM64_SYSCALLS, X86_64_SYSCALLS } from './syscall-table';
@@ -6,8 +6,8 @@ import { ARM64_SYSCALLS, X86_64_SYSCALLS } from './syscall-table';
 /** A decimal errno to its name; 0 and unknown numbers become `unknown:<n>`. */
 export const errnoDecoder: Decoder = {
   decode(input) {
-    const number = parseUnsigned(input, 'errno');
-    return ERRNO_NAMES[Number(number)] ?? `unknown:${number}`;
+    const number = parseUnsignedNumber(input, 'errno');
+    return ERRNO_NAMES[number] ?? `unknown:${asText(input)}`;
   },
 };
 
@@ -16,8 +16,8 @@ export function createSyscallDecoder(arch: 'x86_64' | 'arm64'): Decoder {
   const table = arch === 'arm64' ? ARM64_SYSCALLS : X86_64_SYSCALLS;
   return {
     decode(input) {
-      const number = parseUnsigned(input, 'syscall');
-      return table[Number(number)] ?? `unknown_syscall:${number}`;
+      const number = parseUnsignedNumber(input, 'syscall');
+      return table[number] ?? `unknown_syscall:${asText(input)}`;
     },
   };
 }

@@ -9,6 +9,9 @@ export function formatGoFloat(n: number): string {
   if (n === Infinity) return '+Inf';
   if (n === -Infinity) return '-Inf';
   if (n === 0) return Object.is(n, -0) ? '-0' : '0';
+  const magnitude = Math.abs(n);
+  // Between 1e-4 and 1e6 both languages print plain decimals with the same shortest digits.
+  if (magnitude >= 1e-4 && magnitude < 1e6) return String(n);
 
   const scientific = n.toExponential();
   const sign = n < 0 ? '-' : '';

@@ -4,13 +4,15 @@ import type { HistogramSeries, MetricFamily, ScalarSeries } from '../model';
 // pairs are already in name order), and drops families without series. We do the same on copies.
 
 function compareLabelValues(a: ScalarSeries | HistogramSeries, b: ScalarSeries | HistogramSeries): number {
-  const count = Math.min(a.labelValues.length, b.labelValues.length);
+  const left = a.labelValues;
+  const right = b.labelValues;
+  const count = Math.min(left.length, right.length);
   for (let i = 0; i < count; i++) {
-    const left = a.labelValues[i] as string;
-    const right = b.labelValues[i] as string;
-    if (left !== right) return left < right ? -1 : 1;
+    const x = left[i] as string;
+    const y = right[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
   }
-  return a.labelValues.length - b.labelValues.length;
+  return left.length - right.length;
 }
 
 export function sortFamilies(families: readonly MetricFamily[]): MetricFamily[] {

@@ -21,12 +21,12 @@ function openMetricsFloat(n: number): string {
 }
 
 function labelPairs(series: ScalarSeries | HistogramSeries): string {
-  let out = '';
+  let text = '';
   for (let i = 0; i < series.labelNames.length; i++) {
-    if (i > 0) out += ',';
-    out += `${series.labelNames[i] as string}="${escapeQuoted(series.labelValues[i] as string)}"`;
+    if (i > 0) text += ',';
+    text += `${series.labelNames[i] as string}="${escapeQuoted(series.labelValues[i] as string)}"`;
   }
-  return out;
+  return text;
 }
 
 function withLabels(name: string, pairs: string): string {
