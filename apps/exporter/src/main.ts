@@ -1,5 +1,6 @@
 // Entry point: flags, attach, serve, and a clean shutdown that leaves nothing attached.
 import { libbpfVersion, setLogHandler } from '@ebpf-exporter/bpf-native';
+import { dashboardConfigInfo, dashboardPlugin } from '@ebpf-exporter/dashboard-server';
 import { createDecoderRegistry } from '@ebpf-exporter/metrics';
 import { buildApp } from './app';
 import { attachConfigs, detachAll, missedAttachments, type AttachedConfig } from './bpf-runtime';
@@ -56,6 +57,16 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     telemetryPath: flags.telemetryPath,
     configNames: flags.configNames,
     mapsDump: flags.debug ? () => dumpMaps(attached, mapSource) : undefined,
+    registerDashboard: async (server) => {
+      await server.register(dashboardPlugin, {
+        prefix: '/dashboard',
+        families: () => scraper.families(),
+        configs: attached.map(({ config }) => dashboardConfigInfo(config)),
+        prometheusUrl: flags.dashboardPrometheusUrl || undefined,
+        historyWindowSeconds: flags.dashboardHistoryWindow,
+        historyResolutionSeconds: flags.dashboardHistoryResolution,
+      });
+    },
   });
 
   let stopping = false;
