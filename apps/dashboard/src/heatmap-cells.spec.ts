@@ -42,6 +42,9 @@ describe('heatmapCells', () => {
   it('zooms the Y axis to the occupied buckets', () => {
     expect(occupiedRange(heatmapCells(matrix, 'log2', 'count'))).toEqual([0.0005, 0.008]);
   });
+  it('keeps a log axis positive before any data exists', () => {
+    expect(occupiedRange(heatmapCells({ times: [1, 2], upperBounds: [], cumulativeRates: [] }, 'log2', 'count'))).toEqual([1, 2]);
+  });
 });
 
 describe('quantileLines', () => {

@@ -50,12 +50,16 @@ function bucketExtents(upperBounds: readonly number[], yScale: 'log2' | 'linear'
   return { lower, upper };
 }
 
+/** Shown before any bucket exists; positive, because a log axis cannot start at zero. */
+export const EMPTY_RANGE: [number, number] = [1, 2];
+
 /** Y range covering the buckets that hold anything, so a 28-octave histogram does not squash its data. */
 export function occupiedRange(cells: HeatmapCells): [number, number] {
+  if (cells.upperBounds.length === 0) return EMPTY_RANGE;
   const occupied = cells.values.map((row) => row.some((v) => v !== null && v > 0));
   const first = occupied.indexOf(true);
   const last = occupied.lastIndexOf(true);
-  if (first === -1) return [cells.lower[0] ?? 0, cells.upper[cells.upper.length - 1] ?? 1];
+  if (first === -1) return [cells.lower[0] as number, cells.upper[cells.upper.length - 1] as number];
   return [cells.lower[first] as number, cells.upper[last] as number];
 }
 

@@ -6,7 +6,7 @@ import type { HeatmapPanel } from '@ebpf-exporter/dashboard-model';
 import { chartTheme } from './chart-theme';
 import { formatValue } from './format';
 import { cellColor } from './heatmap-colors';
-import { occupiedRange, type HeatmapCells } from './heatmap-cells';
+import { EMPTY_RANGE, occupiedRange, type HeatmapCells } from './heatmap-cells';
 
 export interface HeatmapView {
   cells: HeatmapCells;
@@ -70,7 +70,7 @@ export class HeatmapChart {
         x: { time: true },
         y: {
           ...(this.panel.yScale === 'log2' ? { distr: 3, log: 2 } : { distr: 1 }),
-          range: () => (this.view ? occupiedRange(this.view.cells) : [0, 1]),
+          range: () => (this.view ? occupiedRange(this.view.cells) : EMPTY_RANGE),
         },
       },
       axes: [axis, { ...axis, size: 70, values: (_u, splits) => splits.map((v) => (v === null ? '' : formatValue(v, unit))) }],

@@ -105,16 +105,23 @@ const FOREIGN_LABELS = new Set(['__name__', 'job', 'instance', 'le']);
 export async function discoverConfigs(baseUrl: string): Promise<DashboardConfigInfo[]> {
   const metadata = await getJson<{ data: Record<string, { type: string; help: string }[]> }>(`${baseUrl}/api/v1/metadata`);
   const config: DashboardConfigInfo = { name: 'prometheus', counters: [], histograms: [] };
-  for (const [metric, entries] of Object.entries(metadata.data).sort(([a], [b]) => a.localeCompare(b))) {
-    const entry = entries[0];
-    if (!metric.startsWith(NAMESPACE) || !entry) continue;
-    const name = metric.slice(NAMESPACE.length);
-    const series = entry.type === 'histogram' ? `${metric}_bucket` : metric;
-    if (entry.type !== 'histogram' && entry.type !== 'counter') continue;
-    const params = new URLSearchParams({ 'match[]': series });
-    const labels = (await getJson<{ data: string[] }>(`${baseUrl}/api/v1/labels?${params}`)).data.filter((l) => !FOREIGN_LABELS.has(l));
-    if (entry.type === 'histogram') config.histograms.push({ name, help: entry.help, labels, bucketType: 'exp2' });
-    else config.counters.push({ name, help: entry.help, labels });
+  for (const [family, entries] of Object.entries(metadata.data).sort(([a], [b]) => a.localeCompare(b))) {
+    const type = entries[0]?.type;
+    if (!family.startsWith(NAMESPACE) || (type !== 'histogram' && type !== 'counter')) continue;
+    // Scraped as OpenMetrics, a counter family drops its `_total` suffix, which its series keep.
+    const candidates = type === 'histogram' ? [family] : [...new Set([family, `${family}_total`])];
+    for (const metric of candidates) {
+      const series = type === 'histogram' ? `${metric}_bucket` : metric;
+      const params = new URLSearchParams({ 'match[]': series });
+      const labels = (await getJson<{ data: string[] }>(`${baseUrl}/api/v1/labels?${params}`)).data;
+      if (!labels.includes('__name__')) continue;
+      const own = labels.filter((l) => !FOREIGN_LABELS.has(l));
+      const name = metric.slice(NAMESPACE.length);
+      const help = entries[0]?.help ?? '';
+      if (type === 'histogram') config.histograms.push({ name, help, labels: own, bucketType: 'exp2' });
+      else config.counters.push({ name, help, labels: own });
+      break;
+    }
   }
   return [config];
 }
