@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadExpectation, type Expectation } from './expectations';
+import { ensureLoopbackUp } from './loopback';
 import { runExample, type ExampleResult, type RunOptions } from './run-example';
 
 export const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,6 +68,7 @@ async function main(): Promise<number> {
   }
   const names = values.examples ? values.examples.split(',').filter((name) => name !== '') : allExampleNames();
   const expectations = loadExpectations(names);
+  if (await ensureLoopbackUp()) console.log('note: brought the loopback interface up');
   const results = await runExamples(
     expectations,
     {

@@ -57,14 +57,15 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
 }
 
 async function scrape(url: string): Promise<string> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
   return response.text();
 }
 
 async function answers(url: string): Promise<boolean> {
   try {
-    return (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
+    // Generous: the first scrape under QEMU without KVM can take several seconds.
+    return (await fetch(url, { signal: AbortSignal.timeout(15_000) })).ok;
   } catch {
     return false;
   }

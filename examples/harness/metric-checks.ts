@@ -32,7 +32,7 @@ function checkCounter(samples: readonly Sample[], expectation: MetricExpectation
 function checkHistogram(samples: readonly Sample[], expectation: MetricExpectation): string[] {
   const groups = new Map<string, { labels: Record<string, string>; buckets: [number, number][]; count?: number; sum?: number }>();
   const group = (labels: Record<string, string>) => {
-    const { le: _le, ...rest } = labels;
+    const rest = Object.fromEntries(Object.entries(labels).filter(([name]) => name !== 'le'));
     const key = JSON.stringify(Object.entries(rest).sort());
     let entry = groups.get(key);
     if (!entry) groups.set(key, (entry = { labels: rest, buckets: [] }));
