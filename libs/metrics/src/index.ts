@@ -25,3 +25,4 @@ export { ConfigCollector, DEFAULT_LABEL_CACHE_SIZE, type CollectorOptions, type 
 export { formatGoFloat } from './exposition/go-float';
 export { negotiateFormat, type NegotiatedFormat } from './exposition/negotiate';
 export { formatOpenMetrics, formatText, textChunks, type ExpositionFormat } from './exposition/text-format';
+export { decodeRecord, type DecodedRecord } from './collector/key-decoder';

@@ -25,6 +25,50 @@ function parseBucketIndex(text: string): number {
 /** NUL cannot occur in decoded label values that came through the string decoder, and rarely elsewhere. */
 const SERIES_KEY_SEPARATOR = '\u0000';
 
+/** Indexes of `count` labels in the order client_golang emits them: sorted by name. */
+function emitOrder(labels: readonly LabelConfig[], count: number): number[] {
+  return [...Array(count).keys()].sort((a, b) => {
+    const left = labels[a]?.name as string;
+    const right = labels[b]?.name as string;
+    return left < right ? -1 : left > right ? 1 : 0;
+  });
+}
+
+/**
+ * Runs every label's decoders over its bytes (`size` bytes, then `padding` skipped) starting at `offset`.
+ * @returns the values in config order, or SKIP; throws when a decoder fails.
+ */
+function decodeLabelValues(decoders: DecoderRegistry, labels: readonly LabelConfig[], bytes: Uint8Array, offset: number): string[] | Skip {
+  const values: string[] = [];
+  let position = offset;
+  for (const label of labels) {
+    const value = decoders.decode(bytes.subarray(position, position + label.size), label.decoders);
+    if (value === SKIP) return SKIP;
+    values.push(value);
+    position += label.size + label.padding;
+  }
+  return values;
+}
+
+export interface DecodedRecord {
+  /** Sorted by name, as emitted. */
+  labelNames: string[];
+  labelValues: string[];
+}
+
+/**
+ * Decodes one perf event or ring buffer record (uncached, as upstream): the record is cut to the labels'
+ * total size, like upstream does, and must be at least that long.
+ */
+export function decodeRecord(decoders: DecoderRegistry, labels: readonly LabelConfig[], record: Uint8Array): DecodedRecord | Skip {
+  const size = labels.reduce((total, label) => total + label.size + label.padding, 0);
+  if (record.byteLength < size) throw new Error(`record has ${record.byteLength} bytes, labels need ${size}`);
+  const values = decodeLabelValues(decoders, labels, record, 0);
+  if (values === SKIP) return SKIP;
+  const order = emitOrder(labels, labels.length);
+  return { labelNames: order.map((index) => labels[index]?.name as string), labelValues: order.map((index) => values[index] as string) };
+}
+
 export interface KeyDecoderOptions {
   labels: readonly LabelConfig[];
   /** Whether the last label is a histogram bucket index rather than a series label. */
@@ -49,12 +93,7 @@ export class KeyDecoder {
     private readonly decoders: DecoderRegistry,
     private readonly options: KeyDecoderOptions,
   ) {
-    const seriesLabels = options.labels.length - (options.lastLabelIsBucket ? 1 : 0);
-    this.emitOrder = [...Array(seriesLabels).keys()].sort((a, b) => {
-      const left = options.labels[a]?.name as string;
-      const right = options.labels[b]?.name as string;
-      return left < right ? -1 : left > right ? 1 : 0;
-    });
+    this.emitOrder = emitOrder(options.labels, options.labels.length - (options.lastLabelIsBucket ? 1 : 0));
     this.labelNames = this.emitOrder.map((index) => options.labels[index]?.name as string);
     this.labelBytes = options.labels.reduce((total, label) => total + label.size + label.padding, 0);
     this.cache = new ByteKeyLru(options.labelCacheSize);
@@ -78,14 +117,8 @@ export class KeyDecoder {
   }
 
   private decodeUncached(bytes: Uint8Array, offset: number): DecodedKey | Skip {
-    const values: string[] = [];
-    let position = offset;
-    for (const label of this.options.labels) {
-      const value = this.decoders.decode(bytes.subarray(position, position + label.size), label.decoders);
-      if (value === SKIP) return SKIP;
-      values.push(value);
-      position += label.size + label.padding;
-    }
+    const values = decodeLabelValues(this.decoders, this.options.labels, bytes, offset);
+    if (values === SKIP) return SKIP;
     const labelValues = this.emitOrder.map((index) => values[index] as string);
     return {
       labelValues,

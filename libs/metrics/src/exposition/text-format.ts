@@ -91,30 +91,29 @@ function histogramLines(name: string, series: HistogramSeries, dialect: Dialect)
 }
 
 function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string> {
-  let chunk = dialect.header(family);
-  let inChunk = 0;
+  // Lines are collected and joined per chunk: joining makes one flat string, where += would build a rope of
+  // millions of small pieces for the garbage collector.
+  let lines: string[] = [dialect.header(family)];
   if (family.type === 'histogram') {
     const name = openMetricsFamilyName(family);
     for (const series of family.series) {
-      chunk += histogramLines(name, series, dialect);
-      if (++inChunk === SERIES_PER_CHUNK) {
-        yield chunk;
-        chunk = '';
-        inChunk = 0;
+      lines.push(histogramLines(name, series, dialect));
+      if (lines.length >= SERIES_PER_CHUNK) {
+        yield lines.join('');
+        lines = [];
       }
     }
   } else {
     const name = dialect.scalarName(family);
     for (const series of family.series) {
-      chunk += `${withLabels(name, labelPairs(series))} ${dialect.float(series.value)}\n`;
-      if (++inChunk === SERIES_PER_CHUNK) {
-        yield chunk;
-        chunk = '';
-        inChunk = 0;
+      lines.push(`${withLabels(name, labelPairs(series))} ${dialect.float(series.value)}\n`);
+      if (lines.length >= SERIES_PER_CHUNK) {
+        yield lines.join('');
+        lines = [];
       }
     }
   }
-  if (chunk !== '') yield chunk;
+  if (lines.length > 0) yield lines.join('');
 }
 
 /**
