@@ -26,12 +26,15 @@ export interface DashboardOptions {
   historyWindowSeconds: number;
   historyResolutionSeconds: number;
   assetsDir?: string;
-  /** Cap on series kept in the history; defaults to {@link DEFAULT_MAX_HISTORY_SERIES}. */
-  historyMaxSeries?: number;
+  /** Memory budget of the history; defaults to {@link DEFAULT_HISTORY_MAX_BYTES}. */
+  historyMaxBytes?: number;
 }
 
-/** Enough for every example config at once with room for high-cardinality labels, a few MB at 1h/5s. */
-export const DEFAULT_MAX_HISTORY_SERIES = 5000;
+/**
+ * 64 MiB: at the default 1 h / 5 s that is about 390 histogram series of 28 buckets, or 11 000 counter
+ * series, more than every example config loaded at once produces.
+ */
+export const DEFAULT_HISTORY_MAX_BYTES = 64 * 1024 * 1024;
 /** Prometheus refuses range queries with more points than this; so does the history API. */
 const MAX_POINTS = 11000;
 
@@ -61,7 +64,7 @@ function registerHistory(app: FastifyInstance, options: DashboardOptions): void 
   const history = new MetricHistory({
     windowSeconds: options.historyWindowSeconds,
     resolutionSeconds: options.historyResolutionSeconds,
-    maxSeries: options.historyMaxSeries ?? DEFAULT_MAX_HISTORY_SERIES,
+    maxBytes: options.historyMaxBytes ?? DEFAULT_HISTORY_MAX_BYTES,
   });
   let sampling = false;
   const sample = async (): Promise<void> => {

@@ -31,7 +31,7 @@ function counter(values: Record<string, number>): MetricFamily {
 
 describe('MetricHistory', () => {
   it('answers sum by (le) (rate(x_bucket[w])) from the recorded samples', () => {
-    const history = new MetricHistory({ windowSeconds: 60, resolutionSeconds: 5, maxSeries: 100 });
+    const history = new MetricHistory({ windowSeconds: 60, resolutionSeconds: 5, maxBytes: 1 << 20 });
     // Each of the two devices gains 10 observations per bucket step every 5 s.
     for (let i = 0; i <= 12; i++) history.record(1000 + 5 * i, [latency(10 * i, ['sda', 'sdb'])]);
     const matrix = history.bucketRates({ metric: 'ebpf_exporter_bio_latency_seconds', filters: {}, start: 1050, end: 1060, step: 5, window: 10 });
@@ -43,7 +43,7 @@ describe('MetricHistory', () => {
   });
 
   it('ranks counter label sets by rate and keeps the top ones', () => {
-    const history = new MetricHistory({ windowSeconds: 60, resolutionSeconds: 1, maxSeries: 100 });
+    const history = new MetricHistory({ windowSeconds: 60, resolutionSeconds: 1, maxBytes: 1 << 20 });
     for (let t = 0; t <= 10; t++) history.record(t, [counter({ busy: 100 * t, idle: t, medium: 10 * t })]);
     const result = history.counterRates({ metric: 'ebpf_exporter_timer_starts_total', filters: {}, start: 5, end: 10, step: 5, window: 5 }, 2);
     expect(result.series).toEqual([
@@ -53,30 +53,32 @@ describe('MetricHistory', () => {
     expect(history.labelValues('ebpf_exporter_timer_starts_total')).toEqual({ function: ['busy', 'idle', 'medium'] });
   });
 
-  it('keeps memory bounded: a fixed ring per series, churned series forgotten, new ones capped', () => {
-    const limits = { windowSeconds: 50, resolutionSeconds: 5, maxSeries: 40 };
+  it('keeps memory within its byte budget: fixed rings, churned series forgotten, new ones refused when full', () => {
+    const limits = { windowSeconds: 50, resolutionSeconds: 5, maxBytes: 32 * 1024 };
     const history = new MetricHistory(limits);
     expect(history.capacity).toBe(11);
-    const widest = bounds.length + 1;
-    const bound = history.capacity * (1 + limits.maxSeries * widest);
+    const maxValues = limits.maxBytes / 8;
     // Every sample brings 5 never-seen-before label values (short-lived cgroups, say) for 1000 samples.
     for (let i = 0; i < 1000; i++) {
       const devices = Array.from({ length: 5 }, (_, k) => `dev${i * 5 + k}`);
       history.record(i * 5, [latency(i, devices), counter({ [`fn${i}`]: i })]);
-      expect(history.storedValues()).toBeLessThanOrEqual(bound);
+      expect(history.storedValues()).toBeLessThanOrEqual(maxValues);
     }
-    // Only series seen within the window survive: 10 samples × 6 new series each.
-    expect(history.seriesCount()).toBeLessThanOrEqual(limits.maxSeries);
-    expect(history.seriesCount()).toBeGreaterThan(0);
+    // Series unseen for a window are dropped, so the newest ones still get recorded.
+    expect(history.labelValues('ebpf_exporter_bio_latency_seconds').device).toContain('dev4999');
+    // The rings are the memory: their real size matches the accounting.
+    const histogramSeries = history.labelValues('ebpf_exporter_bio_latency_seconds').device?.length ?? 0;
+    const counterSeries = history.labelValues('ebpf_exporter_timer_starts_total').function?.length ?? 0;
+    expect(history.storedValues()).toBe(history.capacity * (histogramSeries * (bounds.length + 1) + counterSeries));
 
     const flood = new MetricHistory(limits);
     flood.record(0, [latency(1, Array.from({ length: 1000 }, (_, k) => `dev${k}`))]);
-    expect(flood.seriesCount()).toBe(limits.maxSeries);
-    expect(flood.droppedSeries).toBe(1000 - limits.maxSeries);
-    expect(flood.storedValues()).toBeLessThanOrEqual(bound);
+    const fitting = Math.floor(maxValues / (flood.capacity * (bounds.length + 1)));
+    expect(flood.seriesCount()).toBe(fitting);
+    expect(flood.droppedSeries).toBe(1000 - fitting);
   });
 
   it('rejects a window shorter than the resolution with one clear message', () => {
-    expect(() => new MetricHistory({ windowSeconds: 1, resolutionSeconds: 5, maxSeries: 10 })).toThrow(/window \(1s\) must be at least the resolution \(5s\)/);
+    expect(() => new MetricHistory({ windowSeconds: 1, resolutionSeconds: 5, maxBytes: 1024 })).toThrow(/window \(1s\) must be at least the resolution \(5s\)/);
   });
 });

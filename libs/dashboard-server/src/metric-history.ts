@@ -1,6 +1,7 @@
 // The exporter's own bounded in-memory history of its metric values, so the dashboard shows live
-// graphs without a Prometheus server. Memory is fixed up front: a ring of `capacity` samples per series
-// and at most `maxSeries` series; series that have not been seen for a whole window are forgotten.
+// graphs without a Prometheus server. Memory is bounded up front: a ring of `capacity` samples per
+// series, and new series are admitted only while the rings fit in `maxBytes`; series that have not been
+// seen for a whole window are forgotten, which frees room for new ones.
 import type { MetricFamily } from '@ebpf-exporter/metrics';
 import {
   rangeSteps,
@@ -14,8 +15,8 @@ import {
 export interface HistoryLimits {
   windowSeconds: number;
   resolutionSeconds: number;
-  /** New series beyond this are not recorded (counted in `droppedSeries`); bounds memory under label churn. */
-  maxSeries: number;
+  /** Budget for all sample values; series that would exceed it are not recorded (counted in `droppedSeries`). */
+  maxBytes: number;
 }
 
 export interface RangeQuery {
@@ -44,7 +45,8 @@ export class MetricHistory {
   readonly capacity: number;
   private readonly times: Float64Array;
   private readonly series = new Map<string, StoredSeries>();
-  private readonly maxSeries: number;
+  private readonly maxValues: number;
+  private storedSeriesValues = 0;
   /** Number of samples ever recorded; sample `n` lives in slot `n % capacity`. */
   private samples = 0;
   droppedSeries = 0;
@@ -57,13 +59,14 @@ export class MetricHistory {
     }
     this.capacity = Math.ceil(limits.windowSeconds / limits.resolutionSeconds) + 1;
     this.times = new Float64Array(this.capacity);
-    this.maxSeries = limits.maxSeries;
+    this.maxValues = Math.floor(limits.maxBytes / Float64Array.BYTES_PER_ELEMENT);
   }
 
   record(timeSeconds: number, families: readonly MetricFamily[]): void {
     const sample = this.samples;
     const slot = sample % this.capacity;
     this.times[slot] = timeSeconds;
+    this.forgetStaleSeries(sample);
     for (const family of families) {
       if (family.type === 'histogram') {
         for (const s of family.series) {
@@ -84,20 +87,28 @@ export class MetricHistory {
         }
       }
     }
-    for (const [key, stored] of this.series) {
-      if (stored.lastSample === sample) continue;
-      // Once at most one of its samples is left in the ring it can no longer give a rate: forget it.
-      if (sample - stored.lastSample >= this.capacity - 1) this.series.delete(key);
-      else stored.values.fill(Number.NaN, slot * stored.width, (slot + 1) * stored.width);
+    for (const stored of this.series.values()) {
+      if (stored.lastSample !== sample) stored.values.fill(Number.NaN, slot * stored.width, (slot + 1) * stored.width);
     }
     this.samples++;
   }
 
-  /** Numbers held in memory; bounded by `capacity * maxSeries * (widest histogram + 1)`. */
+  /**
+   * Once at most one of its samples is left in the ring a series can no longer give a rate: forget it
+   * before recording, so its room goes to the series of this sample.
+   */
+  private forgetStaleSeries(sample: number): void {
+    for (const [key, stored] of this.series) {
+      if (sample - stored.lastSample >= this.capacity - 1) {
+        this.series.delete(key);
+        this.storedSeriesValues -= stored.values.length;
+      }
+    }
+  }
+
+  /** Sample values held in memory (8 bytes each), never more than `maxBytes / 8`. */
   storedValues(): number {
-    let total = this.times.length;
-    for (const stored of this.series.values()) total += stored.values.length;
-    return total;
+    return this.storedSeriesValues;
   }
 
   seriesCount(): number {
@@ -157,11 +168,13 @@ export class MetricHistory {
     const key = JSON.stringify([metric, labelNames, labelValues]);
     const existing = this.series.get(key);
     if (existing && sameBounds(existing.upperBounds, upperBounds)) return existing;
-    if (!existing && this.series.size >= this.maxSeries) {
+    const width = upperBounds ? upperBounds.length + 1 : 1;
+    const freed = existing ? existing.values.length : 0;
+    if (this.storedSeriesValues - freed + this.capacity * width > this.maxValues) {
       this.droppedSeries++;
       return undefined;
     }
-    const width = upperBounds ? upperBounds.length + 1 : 1;
+    this.storedSeriesValues += this.capacity * width - freed;
     const stored: StoredSeries = {
       metric,
       labels: Object.fromEntries(labelNames.map((name, i) => [name, labelValues[i] ?? ''])),
