@@ -24,7 +24,13 @@ export interface RunningExporter {
   stop(): Promise<{ exitCode: number | undefined; output: string }>;
 }
 
-export async function startExporter(args: string[]): Promise<RunningExporter> {
+export interface StartOptions {
+  /** Resolves true once the exporter answers; defaults to a plain-HTTP GET of `/`. */
+  probe?: (port: number) => Promise<boolean>;
+}
+
+export async function startExporter(args: string[], options: StartOptions = {}): Promise<RunningExporter> {
+  const probe = options.probe ?? (async (p: number) => (await fetch(`http://127.0.0.1:${p}/`)).ok);
   const port = await freePort();
   const child = execa(LAUNCHER, [...args, `--web.listen-address=127.0.0.1:${port}`], { reject: false, all: true, cwd: REPO_ROOT });
   let output = '';
@@ -34,7 +40,7 @@ export async function startExporter(args: string[]): Promise<RunningExporter> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`exporter exited early (${child.exitCode}):\n${output}`);
     try {
-      if ((await fetch(`${url}/`)).ok) break;
+      if (await probe(port)) break;
     } catch {
       // not listening yet
     }

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { negotiateFormat, textChunks } from '@ebpf-exporter/metrics';
 import { landingPage } from './landing-page';
 import type { FamilySource } from './scraper';
+import { accessControl, type WebConfig } from './web-config';
 
 export interface AppOptions {
   families: FamilySource;
@@ -14,10 +15,14 @@ export interface AppOptions {
   mapsDump?: () => Promise<string>;
   /** Registers the dashboard under /dashboard/ when present. */
   registerDashboard?: (app: FastifyInstance) => Promise<void>;
+  /** TLS and authentication from --web.config.file. */
+  webConfig?: WebConfig;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  const https = options.webConfig?.https;
+  const app = (https ? Fastify({ logger: false, https }) : Fastify({ logger: false })) as unknown as FastifyInstance;
+  if (options.webConfig) app.addHook('onRequest', accessControl(options.webConfig));
   await app.register(compress, { global: true, threshold: 1024 });
 
   app.get(options.telemetryPath, async (request, reply) => {

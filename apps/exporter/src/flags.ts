@@ -24,6 +24,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'log.no-timestamps', kind: 'bool', default: false, help: 'Leave the date and time out of log lines.' },
   { name: 'web.listen-address', kind: 'string', default: ':9435', placeholder: 'ADDR', help: 'Address to listen on for HTTP requests.' },
   { name: 'web.telemetry-path', kind: 'string', default: '/metrics', placeholder: 'PATH', help: 'Path under which to expose metrics.' },
+  { name: 'web.config.file', kind: 'string', default: '', placeholder: 'FILE', help: 'Prometheus exporter-toolkit web config (TLS, basic auth).' },
   { name: 'btf.path', kind: 'string', default: '', placeholder: 'FILE', help: 'BTF file to use instead of /sys/kernel/btf/vmlinux (e.g. from btfhub).' },
   { name: 'dashboard.prometheus-url', kind: 'string', default: '', placeholder: 'URL', help: 'Prometheus-compatible server the dashboard queries; empty uses the in-memory history.' },
   { name: 'dashboard.history-window', kind: 'int', default: 3600, placeholder: 'SECONDS', help: 'How much in-memory history the dashboard keeps.' },
@@ -43,6 +44,7 @@ export interface Flags {
   logNoTimestamps: boolean;
   listenAddress: string;
   telemetryPath: string;
+  webConfigFile: string;
   btfPath: string;
   dashboardPrometheusUrl: string;
   dashboardHistoryWindow: number;
@@ -120,6 +122,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       logNoTimestamps: get('log.no-timestamps'),
       listenAddress: get('web.listen-address'),
       telemetryPath: get('web.telemetry-path'),
+      webConfigFile: get('web.config.file'),
       btfPath: get('btf.path'),
       dashboardPrometheusUrl: get('dashboard.prometheus-url'),
       dashboardHistoryWindow: get('dashboard.history-window'),

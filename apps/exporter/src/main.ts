@@ -14,6 +14,7 @@ import { dumpMaps } from './maps-dump';
 import { ProcessMetrics } from './process-metrics';
 import { NativeMapSource, Scraper } from './scraper';
 import { ensureKernelMounts } from './system-mounts';
+import { loadWebConfig } from './web-config';
 
 function fail(message: string): never {
   process.stderr.write(`ebpf_exporter: error: ${message}\n`);
@@ -24,6 +25,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   setLogHandler((level, message) => (level === 'warn' ? log.warn(message) : log.debug(message)));
   log.debug(`libbpf ${libbpfVersion()}`);
   ensureKernelMounts(log);
+  const webConfig = flags.webConfigFile ? loadWebConfig(flags.webConfigFile) : undefined;
 
   const configs = loadConfigs(flags.configDir, flags.configNames);
   const started = performance.now();
@@ -56,6 +58,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     families: scraper,
     telemetryPath: flags.telemetryPath,
     configNames: flags.configNames,
+    webConfig,
     mapsDump: flags.debug ? () => dumpMaps(attached, mapSource) : undefined,
     registerDashboard: async (server) => {
       await server.register(dashboardPlugin, {

@@ -1,0 +1,84 @@
+// --web.config.file with real TLS on loopback: server certificate from a throwaway CA, client
+// certificates required and verified, and basic auth on top.
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExporter, type RunningExporter } from './exporter-process';
+
+const dir = mkdtempSync(join(tmpdir(), 'ebpf-exporter-tls-'));
+const path = (name: string) => join(dir, name);
+
+async function openssl(...args: string[]): Promise<void> {
+  await execa('openssl', args, { cwd: dir });
+}
+
+async function issue(name: string, cn: string, extfile: string): Promise<void> {
+  await openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
+  writeFileSync(path(`${name}.ext`), extfile);
+  await openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-out', `${name}.crt`, '-extfile', `${name}.ext`);
+}
+
+function get(url: string, options: { cert?: string; auth?: string }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      ca: readFileSync(path('ca.crt')),
+      ...(options.cert ? { cert: readFileSync(path(`${options.cert}.crt`)), key: readFileSync(path(`${options.cert}.key`)) } : {}),
+      ...(options.auth ? { headers: { authorization: `Basic ${Buffer.from(options.auth).toString('base64')}` } } : {}),
+    }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('TLS with client certificates and basic auth', () => {
+  let exporter: RunningExporter;
+
+  beforeAll(async () => {
+    await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=test-ca');
+    await issue('server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+    await issue('client', 'prometheus', 'extendedKeyUsage=clientAuth\n');
+    writeFileSync(path('web.yml'), [
+      'tls_server_config:',
+      '  cert_file: server.crt',
+      '  key_file: server.key',
+      '  client_auth_type: RequireAndVerifyClientCert',
+      '  client_ca_file: ca.crt',
+      'basic_auth_users:',
+      `  prometheus: ${bcrypt.hashSync('scrape-secret', 10).replace('$2b$', '$2y$')}`,
+      '',
+    ].join('\n'));
+    exporter = await startExporter(['--config.dir=examples', '--config.names=timers', `--web.config.file=${path('web.yml')}`], {
+      probe: (port) => get(`https://127.0.0.1:${port}/`, { cert: 'client' }).then((r) => r.status === 401),
+    });
+  });
+
+  afterAll(async () => {
+    if (exporter) expect((await exporter.stop()).exitCode).toBe(0);
+  });
+
+  const url = () => exporter.url.replace('http:', 'https:') + '/metrics';
+
+  it('serves metrics to a client with a verified certificate and the right password', async () => {
+    const response = await get(url(), { cert: 'client', auth: 'prometheus:scrape-secret' });
+    expect(response.status).toBe(200);
+    expect(response.body).toContain('ebpf_exporter_timer_starts_total');
+  });
+
+  it('answers 401 to wrong or missing credentials', async () => {
+    expect((await get(url(), { cert: 'client', auth: 'prometheus:nope' })).status).toBe(401);
+    expect((await get(url(), { cert: 'client', auth: 'someone:scrape-secret' })).status).toBe(401);
+    expect((await get(url(), { cert: 'client' })).status).toBe(401);
+  });
+
+  it('refuses the TLS handshake without a client certificate', async () => {
+    await expect(get(url(), { auth: 'prometheus:scrape-secret' })).rejects.toThrow();
+  });
+});

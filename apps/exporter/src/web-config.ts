@@ -1,0 +1,166 @@
+// `--web.config.file`: TLS and basic authentication in the Prometheus exporter-toolkit format, so the
+// web config files users already have for node_exporter and upstream work here unchanged.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ServerOptions } from 'node:https';
+import { dirname, resolve } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import bcrypt from 'bcryptjs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
+
+const CLIENT_AUTH_TYPES = ['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'] as const;
+type ClientAuthType = (typeof CLIENT_AUTH_TYPES)[number];
+const TLS_VERSIONS: Record<string, ServerOptions['minVersion']> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+
+export interface WebConfig {
+  https?: ServerOptions;
+  clientAuth: ClientAuthType;
+  basicAuthUsers: Map<string, string>;
+  headers: Record<string, string>;
+}
+
+export class WebConfigError extends Error {}
+
+class WebConfigReader {
+  private readonly lines = new LineCounter();
+  readonly root: YamlNode | null;
+
+  constructor(readonly file: string, text: string) {
+    const doc = parseDocument(text, { lineCounter: this.lines });
+    const [problem] = doc.errors;
+    if (problem) {
+      const at = problem.linePos?.[0];
+      throw new WebConfigError(`${file}:${at ? `${at.line}:${at.col}` : '1:1'}: ${problem.message.split('\n')[0]}`);
+    }
+    this.root = doc.contents as YamlNode | null;
+  }
+
+  fail(node: YamlNode | null | undefined, field: string, message: string): never {
+    const pos = node?.range ? this.lines.linePos(node.range[0]) : { line: 1, col: 1 };
+    throw new WebConfigError(`${this.file}:${pos.line}:${pos.col}: ${field}: ${message}`);
+  }
+
+  section(parent: YamlNode | null, key: string, field: string): YAMLMap | undefined {
+    if (!parent) return undefined;
+    if (!isMap(parent)) this.fail(parent, field, 'must be a mapping');
+    const node = parent.get(key, true) as YamlNode | undefined;
+    if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
+    if (!isMap(node)) this.fail(node, `${field ? `${field}.` : ''}${key}`, 'must be a mapping');
+    return node;
+  }
+
+  string(map: YAMLMap | undefined, key: string, field: string): { value: string; node: YamlNode } | undefined {
+    const node = map?.get(key, true) as YamlNode | undefined;
+    if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
+    if (!isScalar(node) || typeof node.value !== 'string') this.fail(node, `${field}.${key}`, 'must be a string');
+    return { value: node.value, node };
+  }
+
+  readFile(map: YAMLMap, key: string, field: string): Buffer | undefined {
+    const entry = this.string(map, key, field);
+    if (!entry) return undefined;
+    // exporter-toolkit resolves relative paths against the web config file's directory.
+    const path = resolve(dirname(this.file), entry.value);
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      return this.fail(entry.node, `${field}.${key}`, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+}
+
+export function parseWebConfig(text: string, file: string): WebConfig {
+  const reader = new WebConfigReader(file, text);
+  const tls = reader.section(reader.root, 'tls_server_config', '');
+  const config: WebConfig = { clientAuth: 'NoClientCert', basicAuthUsers: new Map(), headers: {} };
+  if (tls) {
+    const field = 'tls_server_config';
+    const cert = reader.readFile(tls, 'cert_file', field);
+    const key = reader.readFile(tls, 'key_file', field);
+    if (!cert) reader.fail(tls, `${field}.cert_file`, 'is required for TLS');
+    if (!key) reader.fail(tls, `${field}.key_file`, 'is required for TLS');
+    const authType = reader.string(tls, 'client_auth_type', field);
+    if (authType && !(CLIENT_AUTH_TYPES as readonly string[]).includes(authType.value)) {
+      reader.fail(authType.node, `${field}.client_auth_type`, `must be one of ${CLIENT_AUTH_TYPES.join(', ')}`);
+    }
+    config.clientAuth = (authType?.value as ClientAuthType | undefined) ?? 'NoClientCert';
+    const ca = reader.readFile(tls, 'client_ca_file', field);
+    if (config.clientAuth.includes('Verify') && !ca) reader.fail(tls, `${field}.client_ca_file`, `is required with client_auth_type ${config.clientAuth}`);
+    const version = (name: string): ServerOptions['minVersion'] => {
+      const entry = reader.string(tls, name, field);
+      if (!entry) return undefined;
+      const tlsVersion = TLS_VERSIONS[entry.value];
+      if (!tlsVersion) reader.fail(entry.node, `${field}.${name}`, `must be one of ${Object.keys(TLS_VERSIONS).join(', ')}`);
+      return tlsVersion;
+    };
+    config.https = {
+      cert,
+      key,
+      ...(ca ? { ca } : {}),
+      minVersion: version('min_version') ?? 'TLSv1.2',
+      ...(version('max_version') ? { maxVersion: version('max_version') } : {}),
+      requestCert: config.clientAuth !== 'NoClientCert',
+      rejectUnauthorized: config.clientAuth === 'RequireAndVerifyClientCert',
+    };
+  }
+  const users = reader.section(reader.root, 'basic_auth_users', '');
+  for (const pair of users?.items ?? []) {
+    const user = String((pair.key as { value?: unknown })?.value ?? pair.key);
+    const node = pair.value as YamlNode | null;
+    const hash = isScalar(node) && typeof node.value === 'string' ? node.value : '';
+    if (!/^\$2[abxy]?\$\d\d\$/.test(hash)) reader.fail(node ?? users ?? null, `basic_auth_users.${user}`, 'must be a bcrypt hash ($2y$...)');
+    config.basicAuthUsers.set(user, hash);
+  }
+  const headers = reader.section(reader.section(reader.root, 'http_server_config', '') ?? null, 'headers', 'http_server_config');
+  for (const pair of headers?.items ?? []) config.headers[String((pair.key as { value?: unknown })?.value)] = String((pair.value as { value?: unknown })?.value);
+  return config;
+}
+
+export function loadWebConfig(file: string): WebConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new WebConfigError(`--web.config.file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return parseWebConfig(text, file);
+}
+
+/** Bcrypt is deliberately slow (tens of ms); remembering verified credentials keeps scrapes cheap. */
+const VERIFIED_CACHE_LIMIT = 1000;
+/** Compared against for unknown users, so a wrong user name takes as long to refuse as a wrong password. */
+const DUMMY_HASH = bcrypt.hashSync('ebpf-exporter-unknown-user', 10);
+
+/** An onRequest hook enforcing client certificates and basic auth as exporter-toolkit does; 401 otherwise. */
+export function accessControl(config: WebConfig): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  const verified = new Set<string>();
+  const unauthorized = (reply: FastifyReply, challenge: boolean) => {
+    if (challenge) reply.header('www-authenticate', 'Basic');
+    return reply.code(401).type('text/plain; charset=utf-8').send('Unauthorized\n');
+  };
+  return async (request, reply) => {
+    for (const [name, value] of Object.entries(config.headers)) reply.header(name, value);
+    const socket = request.raw.socket as Partial<TLSSocket>;
+    if (config.clientAuth === 'RequireAnyClientCert' || config.clientAuth === 'VerifyClientCertIfGiven') {
+      const peer = socket.getPeerCertificate?.();
+      const presented = peer !== undefined && Object.keys(peer).length > 0;
+      if (config.clientAuth === 'RequireAnyClientCert' && !presented) return unauthorized(reply, false);
+      if (config.clientAuth === 'VerifyClientCertIfGiven' && presented && socket.authorized !== true) return unauthorized(reply, false);
+    }
+    if (config.basicAuthUsers.size === 0) return;
+    const header = request.headers.authorization ?? '';
+    const match = /^Basic\s+(.+)$/i.exec(header);
+    if (!match) return unauthorized(reply, true);
+    const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const user = colon === -1 ? decoded : decoded.slice(0, colon);
+    const password = colon === -1 ? '' : decoded.slice(colon + 1);
+    const hash = config.basicAuthUsers.get(user);
+    const cacheKey = createHash('sha256').update(`${user}\0${password}`).digest('hex');
+    if (hash !== undefined && verified.has(cacheKey)) return;
+    if (!(await bcrypt.compare(password, hash ?? DUMMY_HASH)) || hash === undefined) return unauthorized(reply, true);
+    if (verified.size >= VERIFIED_CACHE_LIMIT) verified.clear();
+    verified.add(cacheKey);
+  };
+}
