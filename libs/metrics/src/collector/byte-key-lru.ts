@@ -39,7 +39,7 @@ export class ByteKeyLru<V> {
   private readonly buckets = new Map<number, Entry<V>>();
   private entries = 0;
 
-  /** @param capacity maximum number of keys kept; 0 disables the cache. */
+  /** @param capacity maximum number of keys kept (Infinity: unbounded); 0 disables the cache. */
   constructor(readonly capacity: number) {}
 
   get size(): number {

@@ -81,6 +81,18 @@ describe('ConfigCollector', () => {
     expect(decodes).toBe(4);
   });
 
+  it('keeps every key with labelCacheSize 0 (unbounded, like upstream)', async () => {
+    const { env } = countingHost();
+    let decodes = 0;
+    const registry = createDecoderRegistry(env);
+    const counting = { littleEndian: true, decode: (...args: Parameters<typeof registry.decode>) => (decodes++, registry.decode(...args)) };
+    const collector = new ConfigCollector(parseConfig(IFACE_COUNTER, 'test.yaml'), counting, { labelCacheSize: 0 });
+    const source = new RecordedMapSource({ test: { packets_total: ifaceMap([1, 2, 3, 4, 5]) } });
+    await collector.collect(source);
+    await collector.collect(source);
+    expect(decodes).toBe(5);
+  });
+
   it('remembers keys a regexp rejected when skipCacheSize is set', async () => {
     const yaml = `metrics:
   counters:

@@ -7,8 +7,9 @@ import { visitMapEntries } from './map-entries';
 
 export interface CollectorOptions {
   /**
-   * Decoded keys cached per metric (LRU). Upstream caches forever; we bound it so short-lived keys
-   * (pids, recycled cgroup ids) cannot grow memory without limit. Default DEFAULT_LABEL_CACHE_SIZE.
+   * Decoded keys cached per metric (approximate LRU). Upstream caches forever; a bound keeps short-lived keys
+   * (pids, recycled cgroup ids) from growing memory without limit. 0 means unbounded, like upstream's
+   * `--config.cache-size`. Default DEFAULT_LABEL_CACHE_SIZE.
    */
   labelCacheSize?: number;
   /** Keys whose labels a decoder rejected, remembered per metric to skip decoding them again. 0 (default) = off. */
@@ -47,7 +48,7 @@ export class ConfigCollector {
     options: CollectorOptions = {},
   ) {
     const cacheOptions = {
-      labelCacheSize: options.labelCacheSize ?? DEFAULT_LABEL_CACHE_SIZE,
+      labelCacheSize: options.labelCacheSize === 0 ? Infinity : (options.labelCacheSize ?? DEFAULT_LABEL_CACHE_SIZE),
       skipCacheSize: options.skipCacheSize ?? 0,
     };
     this.littleEndian = decoders.littleEndian;
