@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// The exporter's own SEC() forms: a software perf event on every CPU and XDP on the loopback interface.
+// The exporter's own SEC() forms: a software perf event on every CPU and XDP on the test's veth interface
+// (not lo: the exporter's xdp example may hold lo's XDP slot while tests run side by side).
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -30,8 +31,8 @@ int on_cpu_clock(void *ctx)
     return 0;
 }
 
-SEC("xdp/lo")
-int on_loopback(struct xdp_md *ctx)
+SEC("xdp/bpfnative-rx")
+int on_test_veth(struct xdp_md *ctx)
 {
     count_hit(HIT_XDP);
     return XDP_PASS;
