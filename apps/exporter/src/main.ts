@@ -14,6 +14,7 @@ import { dumpMaps } from './maps-dump';
 import { ProcessMetrics } from './process-metrics';
 import { NativeMapSource, Scraper } from './scraper';
 import { ensureKernelMounts } from './system-mounts';
+import { activatedSocketFd } from './socket-activation';
 import { loadWebConfig } from './web-config';
 
 function fail(message: string): never {
@@ -85,9 +86,16 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   try {
-    const { host, port } = parseListenAddress(flags.listenAddress);
-    const address = await app.listen({ host, port });
-    log.info(`Listening on ${address}`);
+    const fd = activatedSocketFd(flags.listenAddress);
+    if (fd === undefined) {
+      const { host, port } = parseListenAddress(flags.listenAddress);
+      log.info(`Listening on ${await app.listen({ host, port })}`);
+    } else {
+      // Fastify's listen() takes no descriptor; its server does, and routes the same way once ready.
+      await app.ready();
+      await new Promise<void>((resolve, reject) => app.server.once('error', reject).listen({ fd }, resolve));
+      log.info(`Listening on ${flags.listenAddress} (socket activation)`);
+    }
   } catch (error) {
     detachAll(attached);
     throw error;
