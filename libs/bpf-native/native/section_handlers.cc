@@ -1,5 +1,6 @@
 #include "section_handlers.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <net/if.h>
@@ -18,6 +19,7 @@ namespace {
 
 constexpr char kPerfEventPrefix[] = "perf_event/";
 constexpr char kXdpPrefix[] = "xdp/";
+constexpr char kPostAttachMarkSection[] = "uprobe//proc/self/exe:post_attach_mark";
 
 struct PerfEventSpec {
   __u32 type = 0;
@@ -94,6 +96,14 @@ int AttachXdpByName(const struct bpf_program* prog, long, struct bpf_link** link
   return *link == nullptr ? -errno : 0;
 }
 
+int AttachPostAttachMark(const struct bpf_program* prog, long, struct bpf_link** link) {
+  Dl_info addon;
+  if (dladdr(reinterpret_cast<void*>(&post_attach_mark), &addon) == 0 || addon.dli_fname == nullptr) return -ENOENT;
+  LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = "post_attach_mark");
+  *link = bpf_program__attach_uprobe_opts(prog, getpid(), addon.dli_fname, 0, &opts);
+  return *link == nullptr ? -errno : 0;
+}
+
 }  // namespace
 
 int RegisterSectionHandlers() {
@@ -105,6 +115,10 @@ int RegisterSectionHandlers() {
   if (id < 0) return id;
   LIBBPF_OPTS(libbpf_prog_handler_opts, xdp_opts, .prog_attach_fn = AttachXdpByName);
   id = libbpf_register_prog_handler(kXdpPrefix, BPF_PROG_TYPE_XDP, BPF_XDP, &xdp_opts);
+  if (id < 0) return id;
+  LIBBPF_OPTS(libbpf_prog_handler_opts, mark_opts, .prog_attach_fn = AttachPostAttachMark);
+  id = libbpf_register_prog_handler(kPostAttachMarkSection, BPF_PROG_TYPE_KPROBE, static_cast<bpf_attach_type>(0),
+                                    &mark_opts);
   return id < 0 ? id : 0;
 }
 

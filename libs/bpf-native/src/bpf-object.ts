@@ -86,7 +86,7 @@ export class BpfObject {
 
   /**
    * Attaches every program by its SEC() name (plus `perf_event/type=..,config=..,frequency=..` on every
-   * online CPU and `xdp/<ifname>`). A program that fails is reported with `attached: false` and `error`;
+   * online CPU, `xdp/<ifname>` and `uprobe//proc/self/exe:post_attach_mark` on this addon). A program that fails is reported with `attached: false` and `error`;
    * the others are still attached. Already attached programs are left alone.
    */
   attachAll(): ProgramInfo[] {

@@ -90,13 +90,17 @@ describe('custom SEC() handlers', () => {
 });
 
 describe('post_attach_mark', () => {
-  it('is an exported function of the loaded addon that a uprobe can hook', async () => {
-    // The fixture's uprobe names the addon this package builds; another one would not be hooked.
+  it('fires uprobes on the addon, in upstream\'s /proc/self/exe form and by the addon\'s path', async () => {
+    // The fixture's second uprobe names the addon this package builds; another one would not be hooked.
     expect(addonPath()).toBe(ADDON_BUILD_PATH);
     const object = await loaded('post-attach', { target_tgid: BigInt(process.pid) });
-    expect(object.attachAll()).toMatchObject([{ name: 'on_post_attach_mark', attached: true }]);
+    expect(object.attachAll().map(({ name, attached }) => ({ name, attached }))).toEqual([
+      { name: 'on_mark_by_self_exe', attached: true },
+      { name: 'on_mark_by_addon_path', attached: true },
+    ]);
     postAttachMark();
     postAttachMark();
     expect(counter(object, 'marks', 0)).toBe(2n);
+    expect(counter(object, 'marks', 1)).toBe(2n);
   });
 });

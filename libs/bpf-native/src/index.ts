@@ -25,12 +25,15 @@ export function libbpfVersion(): string {
   return nativeAddon().addon.libbpfVersion().replace(/^v/, '');
 }
 
-/** Absolute path of the loaded addon: BPF can hook `uprobe/<addonPath()>:post_attach_mark`. */
+/**
+ * Absolute path of the loaded addon. BPF can hook `uprobe/<addonPath()>:post_attach_mark`, or upstream's
+ * `uprobe//proc/self/exe:post_attach_mark`, which the addon maps onto itself.
+ */
 export function addonPath(): string {
   return nativeAddon().path;
 }
 
-/** Calls the addon's empty `post_attach_mark` C function, firing uprobes placed on it. */
+/** Calls the addon's empty `post_attach_mark` C function, firing uprobes placed on it (once all is attached). */
 export function postAttachMark(): void {
   nativeAddon().addon.postAttachMark();
 }
