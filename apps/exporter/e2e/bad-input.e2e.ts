@@ -63,6 +63,7 @@ describe('startup errors', () => {
   it('an unknown bucket type', async () => expectOneLineError(await run('bad-bucket'), 'bad-bucket.yaml:5:', 'bucket_type', 'exp3'));
   it('label sizes that do not add up to the key size', async () => expectOneLineError(await run('bad-sizes'), 'bad-sizes', 'events_total', '8', '4'));
   it('an object the verifier rejects', async () => expectOneLineError(await run('reject'), 'config reject', 'reject.bpf.o'));
+  it('a --btf.path that does not exist', async () => expectOneLineError(await run('good', '--btf.path=/nonexistent/vmlinux'), '--btf.path: /nonexistent/vmlinux does not exist'));
   it('a bad flag', async () => {
     const result = await runExporter(['--config.dir=x', '--config.names=y', '--web.listen-adress=:1']);
     expectOneLineError(result, "unknown long flag '--web.listen-adress'");
@@ -74,6 +75,12 @@ describe('attachment', () => {
     const result = await run('good');
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain('Config check successful, exiting');
+  });
+
+  it('--btf.path loads against the given BTF', async () => {
+    const result = await run('good', '--btf.path=/sys/kernel/btf/vmlinux');
+    expect(result.stderr).toContain('Config check successful, exiting');
+    expect(result.exitCode).toBe(0);
   });
 
   it('a missing kprobe target is reported, not fatal', async () => {

@@ -1,11 +1,12 @@
 // Entry point: flags, attach, serve, and a clean shutdown that leaves nothing attached.
-import { libbpfVersion, setLogHandler } from '@ebpf-exporter/bpf-native';
+import { existsSync } from 'node:fs';
+import { libbpfVersion, postAttachMark, setLogHandler } from '@ebpf-exporter/bpf-native';
 import { dashboardConfigInfo, dashboardPlugin } from '@ebpf-exporter/dashboard-server';
 import { createDecoderRegistry } from '@ebpf-exporter/metrics';
 import { buildApp } from './app';
 import { attachConfigs, detachAll, missedAttachments, type AttachedConfig } from './bpf-runtime';
 import { buildInfo, versionBanner } from './build-info';
-import { loadConfigs } from './config-loader';
+import { loadConfigs, StartupError } from './config-loader';
 import { FlagError, helpText, parseCommandLine, type Flags } from './flags';
 import { hostDecoderEnvironment } from './host-environment';
 import { parseListenAddress } from './listen-address';
@@ -28,9 +29,13 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   ensureKernelMounts(log);
   const webConfig = flags.webConfigFile ? loadWebConfig(flags.webConfigFile) : undefined;
 
+  if (flags.btfPath && !existsSync(flags.btfPath)) throw new StartupError(`--btf.path: ${flags.btfPath} does not exist`);
   const configs = loadConfigs(flags.configDir, flags.configNames);
   const started = performance.now();
   const attached: AttachedConfig[] = await attachConfigs(configs, flags.btfPath, log);
+  // One-shot hook for BPF code that needs to initialise after everything is attached (upstream's
+  // post_attach_mark): programs attach `uprobe/<addon path>:post_attach_mark`.
+  postAttachMark();
   log.info(`Started with ${attached.length} programs found in the config in ${Math.round(performance.now() - started)}ms`);
 
   const missed = missedAttachments(attached);
