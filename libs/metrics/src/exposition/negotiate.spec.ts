@@ -10,7 +10,7 @@ describe('negotiateFormat', () => {
     ['', 'text', TEXT],
     ['*/*', 'text', TEXT],
     ['text/plain', 'text', TEXT],
-    ['application/openmetrics-text', 'openmetrics', OPENMETRICS],
+    ['application/openmetrics-text', 'openmetrics', OPENMETRICS.replace('1.0.0', '0.0.1')],
     ['application/openmetrics-text; version=1.0.0', 'openmetrics', OPENMETRICS],
     ['application/openmetrics-text; version=0.0.1', 'openmetrics', OPENMETRICS.replace('1.0.0', '0.0.1')],
     ['application/openmetrics-text; version=2.0.0', 'text', TEXT],
@@ -23,6 +23,14 @@ describe('negotiateFormat', () => {
     ['text/plain;version=0.0.4;q=0.9,application/openmetrics-text;version=1.0.0;q=0.5', 'text', TEXT],
     ['application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3', 'text', TEXT],
     ['application/openmetrics-text;q=0', 'text', TEXT],
+    // Prometheus 3 asks for UTF-8 names; the scheme is echoed (our names need no escaping either way).
+    [
+      'application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,text/plain;version=0.0.4;q=0.3',
+      'openmetrics',
+      OPENMETRICS.replace('underscores', 'allow-utf-8'),
+    ],
+    ['text/plain;version=0.0.4;escaping=bogus', 'text', TEXT],
+    ['application/json;escaping=dots,text/plain', 'text', TEXT.replace('underscores', 'dots')],
   ])('%j -> %s', (accept, format, contentType) => {
     expect(negotiateFormat(accept)).toEqual({ format, contentType });
   });

@@ -5,16 +5,19 @@ export interface NegotiatedFormat {
   contentType: string;
 }
 
-// prometheus/common's expfmt announces the name escaping scheme it used; our names are always legacy-valid.
-const TEXT: NegotiatedFormat = {
-  format: 'text',
-  contentType: 'text/plain; version=0.0.4; charset=utf-8; escaping=underscores',
-};
+// prometheus/common's expfmt announces the metric name escaping scheme: the one the client asked for, else
+// `underscores`. Our names are always valid legacy names, which no scheme changes, so only the header differs.
+const ESCAPING_SCHEMES = new Set(['allow-utf-8', 'underscores', 'dots', 'values']);
+const DEFAULT_ESCAPING = 'underscores';
 
-function openMetrics(version: string): NegotiatedFormat {
+function text(escaping: string): NegotiatedFormat {
+  return { format: 'text', contentType: `text/plain; version=0.0.4; charset=utf-8; escaping=${escaping}` };
+}
+
+function openMetrics(version: string, escaping: string): NegotiatedFormat {
   return {
     format: 'openmetrics',
-    contentType: `application/openmetrics-text; version=${version}; charset=utf-8; escaping=underscores`,
+    contentType: `application/openmetrics-text; version=${version}; charset=utf-8; escaping=${escaping}`,
   };
 }
 
@@ -42,18 +45,21 @@ function parseAccept(accept: string): AcceptEntry[] {
 }
 
 /**
- * Picks the exposition format like client_golang's `expfmt.NegotiateIncludingOpenMetrics`, minus protobuf
- * (which we do not serve): the first acceptable entry by quality wins, anything else gets text 0.0.4.
+ * Picks the exposition format like prometheus/common's `expfmt.NegotiateIncludingOpenMetrics`, minus
+ * protobuf (which we do not serve): the first acceptable entry by quality wins, anything else gets text
+ * 0.0.4. An OpenMetrics entry without a version gets 0.0.1, as there.
  */
 export function negotiateFormat(accept: string | undefined): NegotiatedFormat {
-  if (accept === undefined) return TEXT;
-  for (const entry of parseAccept(accept)) {
+  let escaping = DEFAULT_ESCAPING;
+  for (const entry of parseAccept(accept ?? '')) {
+    // Like expfmt, an escaping parameter sticks even when its entry is not the one chosen.
+    const requested = entry.params.get('escaping');
+    if (requested !== undefined && ESCAPING_SCHEMES.has(requested)) escaping = requested;
     const version = entry.params.get('version') ?? '';
-    if (entry.mediaType === 'application/openmetrics-text') {
-      if (version === '' || version === '1.0.0') return openMetrics('1.0.0');
-      if (version === '0.0.1') return openMetrics('0.0.1');
+    if (entry.mediaType === 'text/plain' && (version === '' || version === '0.0.4')) return text(escaping);
+    if (entry.mediaType === 'application/openmetrics-text' && (version === '' || version === '0.0.1' || version === '1.0.0')) {
+      return openMetrics(version === '1.0.0' ? '1.0.0' : '0.0.1', escaping);
     }
-    if (entry.mediaType === 'text/plain' && (version === '' || version === '0.0.4')) return TEXT;
   }
-  return TEXT;
+  return text(escaping);
 }
