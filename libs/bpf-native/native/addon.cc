@@ -43,7 +43,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   static int handlers_result = 0;
   std::call_once(handlers_once, [] { handlers_result = RegisterSectionHandlers(); });
   if (handlers_result < 0) {
-    throw Napi::Error::New(env, "registering the perf_event/, xdp/ and post_attach_mark section handlers with libbpf failed");
+    throw Napi::Error::New(
+        env, "registering the perf_event/, xdp/ and post_attach_mark section handlers with libbpf failed");
   }
   InstallLibbpfPrint(env);
   exports.Set("NativeBpfObject", BpfObjectWrap::DefineClass(env));
