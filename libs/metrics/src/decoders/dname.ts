@@ -1,8 +1,9 @@
 import { asBytes, asText, type Decoder } from './decoder';
 
 /**
- * A DNS wire-format name (length-prefixed labels ending in a zero length) to dotted form with the trailing
- * root dot, `.` for the root name. A label running past the end leaves the input unchanged.
+ * A DNS wire-format name (length-prefixed labels, ending at a zero length or the end of the input) to dotted
+ * form without the trailing root dot, `.` for the root name. A label running past the end, or longer than
+ * DNS allows, leaves the input unchanged.
  */
 export const dnameDecoder: Decoder = {
   decode(input) {
@@ -17,6 +18,6 @@ export const dnameDecoder: Decoder = {
       labels.push(asText(bytes.subarray(offset + 1, offset + 1 + length)));
       offset += 1 + length;
     }
-    return labels.length === 0 ? '.' : `${labels.join('.')}.`;
+    return labels.length === 0 ? '.' : labels.join('.');
   },
 };

@@ -148,6 +148,9 @@ describe('decoders', () => {
     expect(decode(le(1, 4), 'uint', 'errno')).toBe('EPERM');
     expect(decode(le(32, 4), 'uint', 'errno')).toBe('EPIPE');
     expect(decode(le(104, 4), 'uint', 'errno')).toBe('ECONNRESET');
+    // Aliases resolve to the name Go's x/sys/unix prints.
+    expect(decode(le(11, 4), 'uint', 'errno')).toBe('EAGAIN');
+    expect(decode(le(95, 4), 'uint', 'errno')).toBe('ENOTSUP');
     expect(decode(le(0, 4), 'uint', 'errno')).toBe('unknown:0');
     expect(decode(le(4000, 4), 'uint', 'errno')).toBe('unknown:4000');
   });
@@ -185,7 +188,9 @@ describe('decoders', () => {
   });
 
   it('dname prints DNS wire names dotted, the root as ., malformed input unchanged', () => {
-    expect(decode(Uint8Array.from([3, ...ascii('www'), 7, ...ascii('example'), 3, ...ascii('com'), 0, 0, 0]), 'dname')).toBe('www.example.com.');
+    expect(decode(Uint8Array.from([3, ...ascii('www'), 7, ...ascii('example'), 3, ...ascii('com'), 0, 0, 0]), 'dname')).toBe('www.example.com');
+    expect(decode(Uint8Array.from([3, ...ascii('com')]), 'dname')).toBe('com');
+    expect(decode(new Uint8Array(0), 'dname')).toBe('.');
     expect(decode(new Uint8Array(4), 'dname')).toBe('.');
     expect(decode(Uint8Array.from([9, ...ascii('short')]), 'dname')).toBe('\tshort');
   });
