@@ -46,7 +46,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     throw Napi::Error::New(
         env, "registering the perf_event/, xdp/ and post_attach_mark section handlers with libbpf failed");
   }
-  InstallLibbpfPrint(env);
+  InstallLibbpfPrint();
   exports.Set("NativeBpfObject", BpfObjectWrap::DefineClass(env));
   exports.Set("setErrorClass", Napi::Function::New<SetErrorClassJs>(env));
   exports.Set("setLogHandler", Napi::Function::New<SetLogHandler>(env));

@@ -91,7 +91,7 @@ std::string WarningCapture::LastLine() const {
   return line.compare(0, prefix.size(), prefix) == 0 ? line.substr(prefix.size()) : line;
 }
 
-void InstallLibbpfPrint(Napi::Env) { libbpf_set_print(Print); }
+void InstallLibbpfPrint() { libbpf_set_print(Print); }
 
 Napi::Value SetLogHandler(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -10,7 +10,7 @@
 namespace bpf_native {
 
 // Installs our libbpf_set_print callback; called once when the module registers.
-void InstallLibbpfPrint(Napi::Env env);
+void InstallLibbpfPrint();
 
 // setLogHandler(fn | null): without a handler, warnings and info go to stderr as libbpf would print them.
 Napi::Value SetLogHandler(const Napi::CallbackInfo& info);
