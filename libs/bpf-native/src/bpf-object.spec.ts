@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture } from '../test-fixtures/fixtures.js';
-import { readU64, u32 } from '../test-fixtures/bytes.js';
+import { readU64, u32, u64 } from '../test-fixtures/bytes.js';
 import { BpfError, BpfObject, setLogHandler } from './index.js';
 
 const SYS_KILL = 62n; // x86_64
@@ -117,6 +117,18 @@ describe('BpfObject lifecycle', () => {
     const script = fileURLToPath(new URL('../test-fixtures/finalize-unreferenced-object.ts', import.meta.url));
     const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] });
     expect(output.trim()).toMatch(/^detached \d+$/);
+  });
+
+  it('close() during a map read lets the read finish on its own copy of the map fd', async () => {
+    const object = open('maps');
+    await object.load();
+    object.map('totals').update(u32(2), u64(99n));
+    const reading = object.map('totals').read();
+    object.close();
+    const dump = await reading;
+    expect(dump.count).toBe(4);
+    expect(readU64(dump.values, 16)).toBe(99n);
+    await expect(async () => object.map('totals').read()).rejects.toMatchObject({ code: 'EBADF' });
   });
 
   it('close() during load waits for the load to finish, then releases everything', async () => {
