@@ -6,14 +6,14 @@ interface SymbolTable {
 }
 
 /**
- * Parses kallsyms text. Like upstream, only lines of exactly three space-separated fields count, so a module
- * symbol keeps its literal `\t[module]` suffix in the name.
+ * Parses kallsyms text like upstream: the name is the third space-separated field, so a module symbol keeps
+ * its literal `\t[module]` suffix (kallsyms separates the module with a tab).
  */
 export function parseKallsyms(text: string): SymbolTable {
   const entries: { address: bigint; name: string }[] = [];
   for (const line of text.split('\n')) {
     const fields = line.split(' ');
-    if (fields.length !== 3) continue;
+    if (fields.length < 3) continue;
     const [address, , name] = fields as [string, string, string];
     if (!/^[0-9a-fA-F]+$/.test(address)) continue;
     entries.push({ address: BigInt(`0x${address}`), name });

@@ -15,7 +15,10 @@ export interface PciDecoders {
   subclass: Decoder;
 }
 
-/** The four pci_* decoders over one pci.ids database, read and parsed on first use only. */
+/**
+ * The four pci_* decoders over one pci.ids database, read and parsed on first use only. Without a database
+ * they answer `missing pci.ids db` whatever the input, as upstream does.
+ */
 export function createPciDecoders(env: DecoderEnvironment): PciDecoders {
   let db: PciDatabase | null | undefined;
   const database = (): PciDatabase | null => {
@@ -29,33 +32,33 @@ export function createPciDecoders(env: DecoderEnvironment): PciDecoders {
   return {
     vendor: {
       decode(input) {
-        const id = parseUnsigned(input, 'pci_vendor');
         const pci = database();
         if (!pci) return MISSING_DB;
+        const id = parseUnsigned(input, 'pci_vendor');
         return pci.vendors.get(hex(id, 2)) ?? `unknown pci vendor: 0x${hex(id, 2)}`;
       },
     },
     device: {
       decode(input) {
-        const id = parseUnsigned(input, 'pci_device');
         const pci = database();
         if (!pci) return MISSING_DB;
+        const id = parseUnsigned(input, 'pci_device');
         return pci.products.get(hex(id, 4)) ?? `unknown pci device: 0x${hex(id, 4)}`;
       },
     },
     pciClass: {
       decode(input) {
-        const id = parseUnsigned(input, 'pci_class');
         const pci = database();
         if (!pci) return MISSING_DB;
+        const id = parseUnsigned(input, 'pci_class');
         return pci.classes.get(hex(id, 2)) ?? `unknown pci class: 0x${hex(id, 2)}`;
       },
     },
     subclass: {
       decode(input) {
-        const id = parseUnsigned(input, 'pci_subclass');
         const pci = database();
         if (!pci) return MISSING_DB;
+        const id = parseUnsigned(input, 'pci_subclass');
         const classId = hex(id >> 8n, 2);
         const subclassId = hex(id & 0xffn, 2);
         if (!pci.classes.has(classId)) return `unknown pci class: 0x${classId}`;

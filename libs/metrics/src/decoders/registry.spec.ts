@@ -12,6 +12,7 @@ const KALLSYMS = [
   'ffffffff81002000 t run_timer_softirq',
   'ffffffffc0a01000 t xfs_file_read_iter\t[xfs]',
   'ffffffffc0a02000 t a module symbol with spaces\t[odd]',
+  'not a symbol line',
 ].join('\n');
 
 function environment(overrides: Partial<DecoderEnvironment> = {}): DecoderEnvironment {
@@ -114,8 +115,8 @@ describe('decoders', () => {
     expect(decode(le(0xffffffff81001000n, 8), 'ksym')).toBe('do_one_initcall');
     expect(decode(le(0xffffffffc0a01000n, 8), 'ksym')).toBe('xfs_file_read_iter\t[xfs]');
     expect(decode(le(0xffffffff81001008n, 8), 'ksym')).toBe('unknown_addr:0xffffffff81001008');
-    // Lines with more than three space-separated fields are not symbols, as upstream reads kallsyms.
-    expect(decode(le(0xffffffffc0a02000n, 8), 'ksym')).toBe('unknown_addr:0xffffffffc0a02000');
+    // The name is the third space-separated field, as upstream splits kallsyms lines.
+    expect(decode(le(0xffffffffc0a02000n, 8), 'ksym')).toBe('a');
   });
 
   it('ksym re-reads kallsyms on a miss (a module may have been loaded)', () => {
@@ -206,6 +207,8 @@ describe('decoders', () => {
     expect(decode(le(0x0200, 2), 'uint', 'pci_subclass')).toBe('Ethernet controller');
     expect(decode(le(0x0277, 2), 'uint', 'pci_subclass')).toBe('unknown pci subclass: 0x77 (class 0x02)');
     expect(decode(le(0x7f00, 2), 'uint', 'pci_subclass')).toBe('unknown pci class: 0x7f');
+    expect(decode(le(0x0108, 2), 'uint', 'pci_subclass')).toBe('Non-Volatile memory controller');
+    expect(decode(le(0x0003, 2), 'uint', 'pci_subclass')).toBe('unknown pci subclass: 0x03 (class 0x00)');
   });
 
   it('pci decoders report a missing database and read pci.ids once', () => {
@@ -213,6 +216,7 @@ describe('decoders', () => {
     const noDb = createDecoderRegistry(environment({ pciIds: () => (reads++, undefined) }));
     for (const name of ['pci_vendor', 'pci_device', 'pci_class', 'pci_subclass']) {
       expect(noDb.decode(le(0x8086, 2), chain('uint', name))).toBe('missing pci.ids db');
+      expect(noDb.decode(new TextEncoder().encode('not a number'), chain('string', name))).toBe('missing pci.ids db');
     }
     expect(reads).toBe(1);
   });
