@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heatmapCells, occupiedRange, quantileLines } from './heatmap-cells';
+import { heatmapCells, marginalRates, occupiedRange, quantileLines } from './heatmap-cells';
 
 const inf = Number.POSITIVE_INFINITY;
 // Two instants of `sum by (le) (rate(x_bucket[w]))`: [bucket][time], cumulative.
@@ -54,5 +54,17 @@ describe('quantileLines', () => {
     expect(p50?.[0]).toBeCloseTo(0.003, 12);
     expect(p50?.[1]).toBeCloseTo(0.002 + 0.002 * (1 / 3), 12);
     expect(quantileLines({ ...matrix, cumulativeRates: matrix.cumulativeRates.map(() => [0, null]) }, [0.5])).toEqual([[null, null]]);
+  });
+});
+
+describe('marginalRates', () => {
+  it('averages each bucket over the known instants and scales to the busiest bucket', () => {
+    const cells = heatmapCells({ ...matrix, cumulativeRates: [[0, null], [2, null], [6, null], [8, null]] }, 'log2', 'count');
+    expect(marginalRates(cells)).toEqual([
+      { mean: 0, share: 0 },
+      { mean: 2, share: 0.5 },
+      { mean: 4, share: 1 },
+      { mean: 2, share: 0.5 },
+    ]);
   });
 });

@@ -74,3 +74,16 @@ export function quantileLines(matrix: BucketRateMatrix, quantiles: readonly numb
     }),
   );
 }
+
+/**
+ * The marginal histogram drawn beside the heatmap: each bucket's mean rate over the visible range and
+ * its share of the largest one, so the overall shape reads at a glance next to its change over time.
+ */
+export function marginalRates(cells: HeatmapCells): { mean: number; share: number }[] {
+  const means = cells.values.map((row) => {
+    const known = row.filter((v): v is number => v !== null);
+    return known.length === 0 ? 0 : known.reduce((sum, v) => sum + v, 0) / known.length;
+  });
+  const largest = Math.max(0, ...means);
+  return means.map((mean) => ({ mean, share: largest === 0 ? 0 : mean / largest }));
+}

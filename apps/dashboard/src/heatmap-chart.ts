@@ -1,12 +1,16 @@
 // A histogram over time drawn with uPlot: its scales and axes place everything, the cells are painted
-// under the grid from a draw hook, the percentile and threshold lines are ordinary uPlot series, and
-// the tooltip shows the whole histogram at the hovered instant.
+// under the grid from a draw hook, the percentile and threshold lines are ordinary uPlot series, a
+// marginal histogram of the whole range sits in the right gutter, and the tooltip shows the whole
+// histogram at the hovered instant.
 import uPlot from 'uplot';
 import type { HeatmapPanel } from '@ebpf-exporter/dashboard-model';
 import { chartTheme } from './chart-theme';
 import { formatValue } from './format';
 import { cellColor } from './heatmap-colors';
-import { EMPTY_RANGE, occupiedRange, type HeatmapCells } from './heatmap-cells';
+import { EMPTY_RANGE, marginalRates, occupiedRange, type HeatmapCells } from './heatmap-cells';
+
+/** Width of the right-hand gutter that holds the marginal histogram, in CSS pixels. */
+const MARGINAL_WIDTH = 90;
 
 export interface HeatmapView {
   cells: HeatmapCells;
@@ -73,7 +77,12 @@ export class HeatmapChart {
           range: () => (this.view ? occupiedRange(this.view.cells) : EMPTY_RANGE),
         },
       },
-      axes: [axis, { ...axis, size: 70, values: (_u, splits) => splits.map((v) => (v === null ? '' : formatValue(v, unit))) }],
+      axes: [
+        axis,
+        { ...axis, size: 70, values: (_u, splits) => splits.map((v) => (v === null ? '' : formatValue(v, unit))) },
+        // An empty right axis only reserves the gutter the marginal histogram is drawn into.
+        { scale: 'y', side: 1, size: MARGINAL_WIDTH, grid: { show: false }, ticks: { show: false }, values: () => [] },
+      ],
       series: [
         {},
         ...this.panel.quantiles.map((q, i) => ({
@@ -95,6 +104,7 @@ export class HeatmapChart {
       cursor: { points: { show: false } },
       hooks: {
         drawClear: [(u) => this.drawCells(u)],
+        draw: [(u) => this.drawMarginal(u)],
         setCursor: [(u) => this.showTooltip(u)],
       },
     };
@@ -127,6 +137,27 @@ export class HeatmapChart {
     ctx.restore();
     // Read by the browser tests and handy when debugging: how many cells the last draw painted.
     this.container.dataset.cellsDrawn = String(drawn);
+  }
+
+  private drawMarginal(u: uPlot): void {
+    const cells = this.view?.cells;
+    if (!cells) return;
+    const ctx = u.ctx;
+    const left = u.bbox.left + u.bbox.width + 6 * devicePixelRatio;
+    const maxLength = (MARGINAL_WIDTH - 12) * devicePixelRatio;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, u.bbox.top, maxLength, u.bbox.height);
+    ctx.clip();
+    marginalRates(cells).forEach(({ share }, b) => {
+      if (share <= 0) return;
+      const top = u.valToPos(cells.upper[b] as number, 'y', true);
+      const bottom = u.valToPos(cells.lower[b] as number, 'y', true);
+      ctx.fillStyle = cellColor(share);
+      // Square-root lengths, like the cell colours, keep the rare tail buckets visible beside the mode.
+      ctx.fillRect(left, top, Math.max(1, Math.sqrt(share) * maxLength), Math.max(1, bottom - top - 1));
+    });
+    ctx.restore();
   }
 
   private showTooltip(u: uPlot): void {
