@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { allExampleNames, EXAMPLES_DIR } from './check';
 import { loadExpectation, type AttachType } from './expectations';
 
@@ -32,6 +33,24 @@ describe('example expectations', () => {
     expect([...used].sort()).toEqual(
       ['fentry', 'fexit', 'kprobe', 'kretprobe', 'perf_event', 'raw_tp', 'tp_btf', 'tracepoint', 'uprobe', 'usdt', 'xdp'].sort(),
     );
+  });
+
+  it('together use every decoder, bucket type and collection mode of the config format', () => {
+    interface Label { decoders?: { name: string }[] }
+    interface Config {
+      metrics?: { counters?: { perf_event_array?: boolean; labels?: Label[] }[]; histograms?: { bucket_type: string; labels?: Label[] }[] };
+      kaddrs?: string[];
+    }
+    const configs = names.map((name) => parse(readFileSync(join(EXAMPLES_DIR, `${name}.yaml`), 'utf8')) as Config);
+    const labels = configs.flatMap((config) => [...(config.metrics?.counters ?? []), ...(config.metrics?.histograms ?? [])].flatMap((metric) => metric.labels ?? []));
+    const decoders = new Set(labels.flatMap((label) => (label.decoders ?? []).map((decoder) => decoder.name)));
+    expect([...decoders].sort()).toEqual(
+      ['cgroup', 'dname', 'errno', 'hex', 'ifname', 'inet_ip', 'kstack', 'ksym', 'majorminor', 'pci_class', 'pci_device', 'pci_subclass', 'pci_vendor', 'regexp', 'static_map', 'string', 'syscall', 'uint'],
+    );
+    const bucketTypes = new Set(configs.flatMap((config) => (config.metrics?.histograms ?? []).map((histogram) => histogram.bucket_type)));
+    expect([...bucketTypes].sort()).toEqual(['exp2', 'exp2zero', 'fixed', 'linear']);
+    expect(configs.some((config) => config.metrics?.counters?.some((counter) => counter.perf_event_array))).toBe(true);
+    expect(configs.some((config) => (config.kaddrs ?? []).length > 0)).toBe(true);
   });
 
   it('reject bad input with the file, line and field', () => {

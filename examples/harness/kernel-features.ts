@@ -40,13 +40,18 @@ const PROBES: Record<KernelFeature, Probe> = {
     return `kernel built without CONFIG_KPROBES (no kprobe PMU in /sys/bus/event_source/devices, no kprobe_events in tracefs)${configNote('CONFIG_KPROBES')}`;
   },
   fentry: async ({ fentryProbeObject }) => {
+    await ensureBpffs();
     const pin = `/sys/fs/bpf/ebpf-exporter-fentry-probe-${process.pid}`;
     try {
       await run('bpftool', ['prog', 'load', fentryProbeObject, pin], { timeout: 30_000 });
       return undefined;
     } catch (error) {
-      const detail = lastLine((error as { stderr?: string }).stderr ?? (error as Error).message);
-      return `kernel refuses fentry/fexit programs (BPF trampoline load of a probe program failed: ${detail})`;
+      const output = (error as { stderr?: string }).stderr ?? '';
+      const refusal = /load failed:\s*(.*)/.exec(output)?.[1];
+      // Anything but the kernel refusing the program (bpftool missing, no bpffs) is a broken probe,
+      // not a missing feature: better to stop than to report a wrong "unsupported".
+      if (refusal === undefined) throw new Error(`fentry probe: bpftool prog load ${fentryProbeObject} failed: ${(error as Error).message}`);
+      return `kernel refuses fentry/fexit programs (BPF trampoline load of a probe program failed: ${refusal})`;
     } finally {
       rmSync(pin, { force: true });
     }
@@ -121,8 +126,8 @@ async function loadModule(name: string): Promise<void> {
   await run('modprobe', ['-q', name], { timeout: 10_000 }).catch(() => undefined);
 }
 
-/** libbpf's "program load failed: <errno text>" line says why; bpftool's own last line does not. */
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n').filter((line) => line.trim() !== '');
-  return lines.find((line) => /load failed:/.test(line))?.replace(/^.*load failed:\s*/, '') ?? lines.at(-1) ?? 'unknown error';
+/** bpftool pins what it loads, so the probe needs bpffs (not mounted at boot on these machines). */
+async function ensureBpffs(): Promise<void> {
+  if (/^\S+ \/sys\/fs\/bpf bpf /m.test(readFileSync('/proc/mounts', 'utf8'))) return;
+  await run('mount', ['-t', 'bpf', 'bpf', '/sys/fs/bpf'], { timeout: 10_000 });
 }
