@@ -27,6 +27,9 @@ while read -r module; do
 	insmod "/modules/$module" || fail "insmod $module failed"
 done </modules/load-order
 
+# No network device, but loopback must be up: the exporter under test listens on 127.0.0.1.
+ip link set lo up || fail "cannot bring up loopback"
+
 mkdir -p /lower /rw /newroot
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 hostroot /lower || fail "cannot mount the host root (9p)"
 mount -t tmpfs -o mode=0755 tmpfs /rw
