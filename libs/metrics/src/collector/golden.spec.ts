@@ -51,6 +51,24 @@ function promtoolCheck(text: string): string {
   }
 }
 
+/**
+ * promtool only reads the text format; OpenMetrics is checked with the Python client's strict parser
+ * (Debian package python3-prometheus-client, installed by the workspace setup script).
+ */
+function openMetricsParse(text: string): string {
+  const script = [
+    'import sys',
+    'from prometheus_client.openmetrics.parser import text_string_to_metric_families',
+    'print(len(list(text_string_to_metric_families(sys.stdin.read()))), "families")',
+  ].join('\n');
+  try {
+    return execFileSync('/usr/bin/python3', ['-c', script], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+  } catch (error) {
+    const failure = error as { stderr?: string };
+    throw new Error(`OpenMetrics parser rejected the text:\n${failure.stderr ?? ''}`);
+  }
+}
+
 describe('golden exposition', () => {
   it('biolatency: matches the upstream README sample byte for byte', async () => {
     const { families, errors } = await scrape('biolatency');
@@ -73,6 +91,12 @@ describe('golden exposition', () => {
       // promtool also lints (a counter without _total fails), so the fixtures use lint-clean names.
       expect(() => promtoolCheck(formatText(families))).not.toThrow();
     }
+  });
+
+  it('OpenMetrics output passes the strict OpenMetrics parser of prometheus_client', async () => {
+    const { families } = await scrape('layouts');
+    expect(openMetricsParse(formatOpenMetrics(families))).toBe('11 families');
+    expect(() => openMetricsParse('# TYPE x counter\nx_total 1\n')).toThrow(/EOF/);
   });
 
   it('promtool does reject a broken exposition (so the check above can fail)', () => {
