@@ -11,6 +11,7 @@ import { FlagError, helpText, parseCommandLine, type Flags } from './flags';
 import { hostDecoderEnvironment } from './host-environment';
 import { parseListenAddress } from './listen-address';
 import { createLogger, type Logger } from './logger';
+import { EventStreams } from './events/event-streams';
 import { dumpMaps } from './maps-dump';
 import { ProcessMetrics } from './process-metrics';
 import { NativeMapSource, Scraper } from './scraper';
@@ -50,15 +51,22 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   }
 
   const mapSource = new NativeMapSource(attached);
+  const decoders = createDecoderRegistry(hostDecoderEnvironment());
+  const events = new EventStreams(attached, decoders);
   const scraper = new Scraper({
     attached,
-    decoders: createDecoderRegistry(hostDecoderEnvironment()),
+    decoders,
     mapSource,
     processMetrics: new ProcessMetrics(),
+    eventMetrics: events,
     build: buildInfo(),
     log,
     labelCacheSize: flags.labelCacheSize,
     skipCacheSize: flags.skipCacheSize,
+  });
+  events.start((config, error) => {
+    scraper.countDecoderError(config);
+    log.debug(`config ${config}: event record skipped: ${error.message}`);
   });
   const app = await buildApp({
     families: scraper,
@@ -84,6 +92,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     stopping = true;
     log.info(`Received ${signal}, shutting down`);
     await app.close();
+    await events.close();
     detachAll(attached);
     process.exit(0);
   };

@@ -16,6 +16,8 @@ export interface ScraperOptions {
   decoders: DecoderRegistry;
   mapSource: MapSource;
   processMetrics: FamilySource;
+  /** perf_event_array counters, counted in-process from their perf buffers. */
+  eventMetrics?: FamilySource;
   build: BuildInfo;
   log: Logger;
   labelCacheSize: number;
@@ -46,15 +48,16 @@ export class Scraper implements FamilySource {
   }
 
   async families(): Promise<MetricFamily[]> {
-    const [collected, processFamilies] = await Promise.all([
+    const [collected, processFamilies, eventFamilies] = await Promise.all([
       Promise.all(this.collectors.map(({ collector }) => collector.collect(this.options.mapSource))),
       this.options.processMetrics.families(),
+      this.options.eventMetrics?.families() ?? [],
     ]);
     const families: MetricFamily[] = [];
     collected.forEach((result, index) => {
       const name = (this.collectors[index] as { name: string }).name;
       for (const { metric, error } of result.errors) {
-        this.decoderErrors.set(name, (this.decoderErrors.get(name) ?? 0) + 1);
+        this.countDecoderError(name);
         this.options.log.debug(`config ${name}: metric ${metric} skipped this scrape: ${error.message}`);
       }
       families.push(...result.families);
@@ -66,8 +69,13 @@ export class Scraper implements FamilySource {
       bpfStatsEnabled: this.bpfStatsEnabled(),
       build: this.options.build,
     }));
-    families.push(...processFamilies);
+    families.push(...processFamilies, ...eventFamilies);
     return families.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Counts one failure to decode a map, a perf event or a span of this config. */
+  countDecoderError(config: string): void {
+    this.decoderErrors.set(config, (this.decoderErrors.get(config) ?? 0) + 1);
   }
 
   private programSnapshots(): ProgramSnapshot[] {
