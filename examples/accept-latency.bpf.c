@@ -30,11 +30,9 @@ struct {
 } accept_latency_seconds SEC(".maps");
 
 // The child socket appears when the handshake completes and sits in the accept queue until the
-// application calls accept(): that wait is what this measures. fexit sees the arguments and the return
-// value (the child) through a BPF trampoline; the prototype has been stable since 4.x, six arguments.
-SEC("fexit/tcp_v4_syn_recv_sock")
-int BPF_PROG(tcp_v4_syn_recv_sock_exit, const struct sock *sk, struct sk_buff *skb, struct request_sock *req,
-             struct dst_entry *dst, struct request_sock *req_unhash, bool *own_req, struct sock *child)
+// application calls accept(): that wait is what this measures.
+SEC("kretprobe/tcp_v4_syn_recv_sock")
+int BPF_KRETPROBE(tcp_v4_syn_recv_sock_ret, struct sock *child)
 {
     u64 ts = bpf_ktime_get_ns();
 
@@ -43,8 +41,6 @@ int BPF_PROG(tcp_v4_syn_recv_sock_exit, const struct sock *sk, struct sk_buff *s
     return 0;
 }
 
-// A kretprobe here: inet_csk_accept's arguments changed in 6.10, so the position of the return value
-// that fexit would need differs between kernels, while a kretprobe reads it from a register.
 SEC("kretprobe/inet_csk_accept")
 int BPF_KRETPROBE(inet_csk_accept_ret, struct sock *sk)
 {

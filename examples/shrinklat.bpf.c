@@ -27,9 +27,10 @@ struct {
 } shrink_node_latency_seconds SEC(".maps");
 
 // shrink_node() is one pass of page reclaim over a NUMA node; long passes are what stalls allocating
-// tasks under memory pressure (direct reclaim) or keeps kswapd busy.
-SEC("kprobe/shrink_node")
-int BPF_KPROBE(shrink_node)
+// tasks under memory pressure (direct reclaim) or keeps kswapd busy. fentry/fexit rather than a
+// kprobe pair: a BPF trampoline costs a fraction of a kprobe's int3 round trip.
+SEC("fentry/shrink_node")
+int BPF_PROG(shrink_node)
 {
     u64 tid = bpf_get_current_pid_tgid();
     u64 ts = bpf_ktime_get_ns();
@@ -38,8 +39,8 @@ int BPF_KPROBE(shrink_node)
     return 0;
 }
 
-SEC("kretprobe/shrink_node")
-int BPF_KRETPROBE(shrink_node_ret)
+SEC("fexit/shrink_node")
+int BPF_PROG(shrink_node_exit)
 {
     struct shrink_latency_key_t key = {};
     u64 tid = bpf_get_current_pid_tgid();

@@ -40,23 +40,26 @@ static __always_inline void increment_map_nosync(void *map, const void *key, u64
 // Histogram maps use a key struct whose last field is `bucket`; the exporter reads bucket indexes
 // bucket_min..bucket_max and the sum of observed values (in units of the bucket multiplier) at
 // bucket_max + 1. Values above the top bucket are clamped into it, so `_count` counts every observation
-// and matches the `+Inf` bucket the exporter synthesises.
-#define __record_histogram(map, key, bucket_index, max_bucket, value, increment_fn)                                    \
+// and matches the `+Inf` bucket the exporter synthesises. `value` is evaluated exactly once (callers pass
+// expressions such as `(bpf_ktime_get_ns() - start) / 1000`); `bucket_expr` computes the bucket from it
+// under the name `__value`.
+#define __record_histogram(map, key, value, bucket_expr, max_bucket, increment_fn)                                     \
     do {                                                                                                               \
-        u64 __bucket = (bucket_index);                                                                                 \
+        u64 __value = (value);                                                                                         \
+        u64 __bucket = (bucket_expr);                                                                                  \
         if (__bucket > (max_bucket))                                                                                   \
             __bucket = (max_bucket);                                                                                   \
         (key).bucket = __bucket;                                                                                       \
         increment_fn(map, &(key), 1);                                                                                  \
         (key).bucket = (max_bucket) + 1;                                                                               \
-        increment_fn(map, &(key), value);                                                                              \
+        increment_fn(map, &(key), __value);                                                                            \
     } while (0)
 
 // exp2: bucket i has upper bound 2^i, so v lands in bucket ceil(log2(v)) (0 and 1 go to bucket 0).
 #define increment_exp2_histogram(map, key, value, max_bucket)                                                          \
-    __record_histogram(map, key, log2_u64_ceil(value), max_bucket, value, increment_map)
+    __record_histogram(map, key, value, log2_u64_ceil(__value), max_bucket, increment_map)
 #define increment_exp2_histogram_nosync(map, key, value, max_bucket)                                                   \
-    __record_histogram(map, key, log2_u64_ceil(value), max_bucket, value, increment_map_nosync)
+    __record_histogram(map, key, value, log2_u64_ceil(__value), max_bucket, increment_map_nosync)
 
 // exp2zero: bucket 0 holds exactly the zeros (upper bound 0), bucket i > 0 has upper bound 2^(i-1). Use it
 // when zero is a common, meaningful value (an empty queue) that exp2 would lump together with ones.
@@ -66,19 +69,18 @@ static __always_inline u64 exp2zero_bucket(u64 value)
 }
 
 #define increment_exp2zero_histogram(map, key, value, max_bucket)                                                      \
-    __record_histogram(map, key, exp2zero_bucket(value), max_bucket, value, increment_map)
+    __record_histogram(map, key, value, exp2zero_bucket(__value), max_bucket, increment_map)
 #define increment_exp2zero_histogram_nosync(map, key, value, max_bucket)                                               \
-    __record_histogram(map, key, exp2zero_bucket(value), max_bucket, value, increment_map_nosync)
+    __record_histogram(map, key, value, exp2zero_bucket(__value), max_bucket, increment_map_nosync)
 
 // linear: bucket i has upper bound i * width (configure `bucket_multiplier: <width>`), so v lands in
 // bucket ceil(v / width). The sum is kept in units of width (rounded up) because the exporter multiplies
 // it by the multiplier; pick width 1 when an exact `_sum` matters more than a compact bucket list.
 #define __linear_units(value, width) (((value) + (width)-1) / (width))
 #define increment_linear_histogram(map, key, value, width, max_bucket)                                                 \
-    __record_histogram(map, key, __linear_units(value, width), max_bucket, __linear_units(value, width), increment_map)
+    __record_histogram(map, key, __linear_units(value, width), __value, max_bucket, increment_map)
 #define increment_linear_histogram_nosync(map, key, value, width, max_bucket)                                          \
-    __record_histogram(map, key, __linear_units(value, width), max_bucket, __linear_units(value, width),               \
-                       increment_map_nosync)
+    __record_histogram(map, key, __linear_units(value, width), __value, max_bucket, increment_map_nosync)
 
 // fixed: the bucket field holds the bucket key itself (the `bucket_keys` entry from the YAML), not an
 // index. `bucket_keys` is an ascending array of `count` integers; v lands under the first key >= v and
@@ -93,7 +95,7 @@ static __always_inline u64 fixed_bucket(u64 value, const u64 *bucket_keys, u32 c
 }
 
 #define increment_fixed_histogram(map, key, value, bucket_keys, count)                                                 \
-    __record_histogram(map, key, fixed_bucket(value, bucket_keys, count), (bucket_keys)[(count)-1], value,             \
+    __record_histogram(map, key, value, fixed_bucket(__value, bucket_keys, count), (bucket_keys)[(count)-1],           \
                        increment_map)
 
 // Reads an array map slot, for state that lives in one element (a timestamp per CPU, a config value).
