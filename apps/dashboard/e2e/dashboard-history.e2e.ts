@@ -98,6 +98,6 @@ describe.skipIf(NOT_ROOT_REASON)(`dashboard on the exporter's history${NOT_ROOT_
     const response = await fetch(`${exporter.url}/dashboard/api/grafana/biolatency.json`);
     const dashboard = (await response.json()) as { panels: { type: string; targets: { expr: string }[] }[] };
     expect(dashboard.panels[0]?.type).toBe('heatmap');
-    expect(dashboard.panels[0]?.targets[0]?.expr).toContain('rate(ebpf_exporter_bio_latency_seconds_bucket{device=~"$device",operation=~"$operation"}');
+    expect(dashboard.panels[0]?.targets[0]?.expr).toContain('rate(ebpf_exporter_bio_latency_seconds_bucket{instance=~"$instance",device=~"$device",operation=~"$operation"}');
   });
 });

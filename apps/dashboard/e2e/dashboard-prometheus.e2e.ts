@@ -63,6 +63,11 @@ describe.skipIf(NOT_ROOT_REASON)(`dashboard on a real Prometheus${NOT_ROOT_REASO
       ),
     );
     await page.selectOption(`[data-panel-id="${HEATMAP}"] select[name="operation"]`, 'write');
+    // Prometheus knows which exporter each series came from: every panel can pick the host.
+    const instances = await page.$$eval(`[data-panel-id="${HEATMAP}"] select[name="instance"] option`, (options) =>
+      options.map((o) => (o as HTMLOptionElement).value),
+    );
+    expect(instances).toContain(`127.0.0.1:${exporterPort}`);
     expect(new URL((await filteredQuantile).url()).pathname).toBe('/dashboard/api/prometheus/api/v1/query_range');
     expect(await waitForHeatmap(page, HEATMAP)).toBeGreaterThan(0);
     await screenshot(page, 'prometheus-passthrough');

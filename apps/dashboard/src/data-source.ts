@@ -16,7 +16,9 @@ export interface DataSource {
   readonly sampleInterval: number;
   heatmap(panel: HeatmapPanel, filters: LabelFilters, range: QueryRange): Promise<HeatmapData>;
   rates(panel: RatePanel, filters: LabelFilters, range: QueryRange): Promise<SeriesMatrix>;
-  /** Values seen per filterable label of the panel's metric. */
+  /** Labels the source adds to every series (Prometheus's `instance`), filterable on every panel. */
+  readonly sourceLabels: readonly string[];
+  /** Values seen per filterable label (source labels and the panel's own) of the panel's metric. */
   labelValues(panel: Panel): Promise<Record<string, string[]>>;
 }
 

@@ -13,6 +13,7 @@ import type { QueryRange } from './time-range';
 
 export class HistorySource implements DataSource {
   readonly description: string;
+  readonly sourceLabels: readonly string[] = [];
 
   constructor(
     private readonly baseUrl: string,

@@ -87,8 +87,9 @@ export class PanelView {
   }
 
   private async buildControls(context: PanelContext): Promise<void> {
-    const values = this.panel.labels.length > 0 ? await context.source.labelValues(this.panel) : {};
-    const controls: HTMLElement[] = this.panel.labels.map((label) => {
+    const labels = [...context.source.sourceLabels, ...this.panel.labels];
+    const values = labels.length > 0 ? await context.source.labelValues(this.panel) : {};
+    const controls: HTMLElement[] = labels.map((label) => {
       const select = document.createElement('select');
       select.name = label;
       select.dataset.label = label;

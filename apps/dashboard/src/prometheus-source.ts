@@ -31,6 +31,8 @@ const ASSUMED_SCRAPE_INTERVAL = 15;
 
 export class PrometheusSource implements DataSource {
   readonly sampleInterval = ASSUMED_SCRAPE_INTERVAL;
+  /** One Prometheus often scrapes several exporters: let every panel pick a host. */
+  readonly sourceLabels: readonly string[] = ['instance'];
   readonly description: string;
 
   constructor(private readonly baseUrl: string, label: string = baseUrl) {
@@ -64,7 +66,7 @@ export class PrometheusSource implements DataSource {
     // A histogram has no series under its family name, only `_bucket`, `_sum` and `_count`.
     const metric = panel.kind === 'heatmap' ? `${panel.metric}_bucket` : panel.metric;
     const entries = await Promise.all(
-      panel.labels.map(async (label) => {
+      [...this.sourceLabels, ...panel.labels].map(async (label) => {
         const params = new URLSearchParams({ 'match[]': selector(metric, {}) });
         const body = await getJson<{ data: string[] }>(`${this.baseUrl}/api/v1/label/${encodeURIComponent(label)}/values?${params}`);
         return [label, body.data] as const;

@@ -8,6 +8,8 @@ const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
 const RATE_INTERVAL = '$__rate_interval';
 const FULL_WIDTH = 24;
 const PANEL_HEIGHT = 9;
+/** Prometheus adds it to every scraped series; with several exporters it picks the host. */
+const INSTANCE_LABEL = 'instance';
 
 export interface GrafanaDashboard {
   uid: string;
@@ -126,14 +128,14 @@ function ratePanel(panel: RatePanel, matchers: Record<string, Matcher>, id: numb
 
 /** Every label becomes a multi-value dashboard variable; panels whose metric has it filter on it. */
 function templateMatchers(labels: readonly string[]): Record<string, Matcher> {
-  return Object.fromEntries(labels.map((label) => [label, { op: '=~', value: `$${label}` }]));
+  return Object.fromEntries([INSTANCE_LABEL, ...labels].map((label) => [label, { op: '=~', value: `$${label}` }]));
 }
 
 function uniqueLabels(panels: readonly Panel[]): { label: string; metric: string }[] {
   const seen = new Map<string, string>();
   for (const panel of panels) {
     const metric = panel.kind === 'heatmap' ? `${panel.metric}_bucket` : panel.metric;
-    for (const label of panel.labels) if (!seen.has(label)) seen.set(label, metric);
+    for (const label of [INSTANCE_LABEL, ...panel.labels]) if (!seen.has(label)) seen.set(label, metric);
   }
   return [...seen].map(([label, metric]) => ({ label, metric }));
 }

@@ -56,7 +56,7 @@ describe('grafanaDashboard', () => {
     expect(heatmap?.type).toBe('heatmap');
     expect(heatmap?.targets[0]).toMatchObject({
       format: 'heatmap',
-      expr: 'sum by (le) (rate(ebpf_exporter_bio_latency_seconds_bucket{device=~"$device",operation=~"$operation"}[$__rate_interval]))',
+      expr: 'sum by (le) (rate(ebpf_exporter_bio_latency_seconds_bucket{instance=~"$instance",device=~"$device",operation=~"$operation"}[$__rate_interval]))',
     });
     expect(percentiles?.targets.map((t) => t.expr.split(',')[0])).toEqual([
       'histogram_quantile(0.5',
@@ -64,6 +64,6 @@ describe('grafanaDashboard', () => {
       'histogram_quantile(0.99',
     ]);
     const variables = dashboard.templating.list as { name: string; query?: unknown }[];
-    expect(variables.map((v) => v.name)).toEqual(['datasource', 'device', 'operation']);
+    expect(variables.map((v) => v.name)).toEqual(['datasource', 'instance', 'device', 'operation']);
   });
 });

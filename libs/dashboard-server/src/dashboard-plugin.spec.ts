@@ -80,7 +80,7 @@ describe('dashboardPlugin', () => {
     const server = await start();
     const dashboard = (await server.inject('/dashboard/api/grafana/timers.json')).json();
     expect(dashboard.title).toBe('eBPF exporter: timers');
-    expect(dashboard.panels[0].targets[0].expr).toContain('rate(ebpf_exporter_timer_starts_total{function=~"$function"}');
+    expect(dashboard.panels[0].targets[0].expr).toContain('rate(ebpf_exporter_timer_starts_total{instance=~"$instance",function=~"$function"}');
     expect((await server.inject('/dashboard/api/grafana/nope.json')).statusCode).toBe(404);
   });
 
