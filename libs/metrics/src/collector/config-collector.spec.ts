@@ -81,6 +81,31 @@ describe('ConfigCollector', () => {
     expect(decodes).toBe(4);
   });
 
+  it('adds up keys that decode to the same labels, also when they do not fit the label cache', async () => {
+    const yaml = `metrics:
+  counters:
+    - name: by_parity_total
+      help: Keys folded onto two label values
+      labels:
+        - { name: parity, size: 4, decoders: [{ name: uint }, { name: static_map, static_map: { '1': odd, '3': odd, '5': odd } }] }
+`;
+    const entries = [1, 2, 3, 4, 5, 6].map((n): [string, string] => [u32le(n), u64le(n)]);
+    const source = new RecordedMapSource({ test: { by_parity_total: { type: 'hash', keySize: 4, valueSize: 8, entries } } });
+    for (const labelCacheSize of [0, 1, 2, 100]) {
+      const { env } = countingHost();
+      const collector = collectorFor(yaml, env, { labelCacheSize });
+      for (let scrape = 0; scrape < 3; scrape++) {
+        const { families } = await collector.collect(source);
+        expect(seriesOf(families[0])).toEqual([
+          ['odd', 9],
+          ['unknown:2', 2],
+          ['unknown:4', 4],
+          ['unknown:6', 6],
+        ]);
+      }
+    }
+  });
+
   it('keeps every key with labelCacheSize 0 (unbounded, like upstream)', async () => {
     const { env } = countingHost();
     let decodes = 0;

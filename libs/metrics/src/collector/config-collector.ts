@@ -21,6 +21,9 @@ export const DEFAULT_LABEL_CACHE_SIZE = 1 << 20;
 
 export const METRIC_NAMESPACE = 'ebpf_exporter';
 
+/** Numbers each pass over a counter map; unique across collectors, so pass marks never collide. */
+let passCounter = 0;
+
 export interface CollectResult {
   families: MetricFamily[];
   /** Metrics skipped in this scrape because their map could not be read or decoded. */
@@ -86,14 +89,21 @@ export class ConfigCollector {
 
   private async collectCounter(source: MapSource, { config, keyDecoder }: MetricPlan<CounterConfig>): Promise<MetricFamily> {
     const dump = await source.readMap(this.config.name, config.name);
-    const series = new Map<string, ScalarSeries & { value: number }>();
+    const series: (ScalarSeries & { value: number })[] = [];
     const labelNames = keyDecoder.labelNames;
+    const pass = ++passCounter;
+    // Keys with equal labels share one DecodedKey (see KeyDecoder), so marking it with the pass is enough
+    // to add them up: no per-scrape lookup table over a million keys.
     visitMapEntries(dump, config.labels, keyDecoder, this.littleEndian, (key, value) => {
-      const existing = series.get(key.seriesKey);
-      if (existing) existing.value += value;
-      else series.set(key.seriesKey, { labelNames, labelValues: key.labelValues, value });
+      if (key.pass === pass) {
+        (series[key.seriesIndex] as ScalarSeries & { value: number }).value += value;
+      } else {
+        key.pass = pass;
+        key.seriesIndex = series.length;
+        series.push({ labelNames, labelValues: key.labelValues, value });
+      }
     });
-    return { name: `${METRIC_NAMESPACE}_${config.name}`, help: config.help, type: 'counter', series: [...series.values()] };
+    return { name: `${METRIC_NAMESPACE}_${config.name}`, help: config.help, type: 'counter', series };
   }
 
   private async collectHistogram(source: MapSource, { config, keyDecoder }: MetricPlan<HistogramConfig>): Promise<MetricFamily> {

@@ -11,6 +11,11 @@ export interface DecodedKey {
   seriesKey: string;
   /** Histograms only: the bucket index parsed from the last label. */
   bucket: number;
+  /** Counters only: cached raw keys sharing this object (keys with equal labels share one, see `interned`). */
+  refs: number;
+  /** Counters only: the scrape pass that last visited this series, and the index of its series in that pass. */
+  pass: number;
+  seriesIndex: number;
 }
 
 /** Upstream parses the bucket label with Go's `strconv.ParseUint(s, 0, 64)`: decimal, 0x, 0o, 0b or 0-octal. */
@@ -88,6 +93,13 @@ export class KeyDecoder {
   private readonly cache: ByteKeyLru<DecodedKey>;
   private readonly skipped: ByteKeyLru<true>;
   readonly labelBytes: number;
+  /**
+   * Counters: one DecodedKey per label set, so keys that decode to the same labels (recycled cgroup ids)
+   * share an object and a scrape can add them up without a lookup table of its own.
+   */
+  private readonly interned: Map<string, DecodedKey> | undefined;
+  /** Interned keys no cached key uses any more; dropped between scrapes so a scrape never sees two. */
+  private released: DecodedKey[] = [];
 
   constructor(
     private readonly decoders: DecoderRegistry,
@@ -96,7 +108,10 @@ export class KeyDecoder {
     this.emitOrder = emitOrder(options.labels, options.labels.length - (options.lastLabelIsBucket ? 1 : 0));
     this.labelNames = this.emitOrder.map((index) => options.labels[index]?.name as string);
     this.labelBytes = options.labels.reduce((total, label) => total + label.size + label.padding, 0);
-    this.cache = new ByteKeyLru(options.labelCacheSize);
+    this.interned = options.lastLabelIsBucket ? undefined : new Map();
+    this.cache = new ByteKeyLru<DecodedKey>(options.labelCacheSize, (evicted) => {
+      if (this.interned && --evicted.refs === 0) this.released.push(evicted);
+    });
     this.skipped = new ByteKeyLru(options.skipCacheSize);
   }
 
@@ -110,10 +125,27 @@ export class KeyDecoder {
     if (cached !== undefined) return cached;
     if (this.skipped.capacity > 0 && this.skipped.get(bytes, offset, length, hash)) return SKIP;
 
-    const decoded = this.decodeUncached(bytes, offset);
-    if (decoded === SKIP) this.skipped.set(bytes, offset, length, hash, true);
-    else this.cache.set(bytes, offset, length, hash, decoded);
+    let decoded = this.decodeUncached(bytes, offset);
+    if (decoded === SKIP) {
+      this.skipped.set(bytes, offset, length, hash, true);
+      return SKIP;
+    }
+    if (this.interned) {
+      const shared = this.interned.get(decoded.seriesKey);
+      if (shared) decoded = shared;
+      else this.interned.set(decoded.seriesKey, decoded);
+      decoded.refs++;
+    }
+    this.cache.set(bytes, offset, length, hash, decoded);
     return decoded;
+  }
+
+  /** Call before each pass over a map: forgets label sets whose keys all left the cache since the last one. */
+  beginPass(): void {
+    for (const key of this.released) {
+      if (key.refs === 0 && this.interned?.get(key.seriesKey) === key) this.interned.delete(key.seriesKey);
+    }
+    this.released = [];
   }
 
   private decodeUncached(bytes: Uint8Array, offset: number): DecodedKey | Skip {
@@ -124,6 +156,9 @@ export class KeyDecoder {
       labelValues,
       seriesKey: labelValues.join(SERIES_KEY_SEPARATOR),
       bucket: this.options.lastLabelIsBucket ? parseBucketIndex(values[values.length - 1] as string) : 0,
+      refs: 0,
+      pass: 0,
+      seriesIndex: 0,
     };
   }
 }

@@ -18,7 +18,8 @@ function zeroBytes(bytes: Uint8Array, offset: number, length: number): boolean {
   return true;
 }
 
-const NO_LABELS: DecodedKey = { labelValues: [], seriesKey: '', bucket: 0 };
+/** One per pass (not shared between metrics: it carries the pass state of the series it stands for). */
+const noLabels = (): DecodedKey => ({ labelValues: [], seriesKey: '', bucket: 0, refs: 0, pass: 0, seriesIndex: 0 });
 
 export type EntryVisitor = (key: DecodedKey, value: number) => void;
 
@@ -47,10 +48,12 @@ export function visitMapEntries(
   const keySize = dump.keySize;
   const keys = dump.keys;
 
+  keyDecoder.beginPass();
   if (labels.length === 0) {
     // Metrics without labels live at index 0 of an array map; other slots are not part of the metric.
+    const key = noLabels();
     for (let entry = 0; entry < dump.count; entry++) {
-      if (keySize === ZERO_KEY_SIZE && zeroBytes(keys, entry * keySize, keySize)) visit(NO_LABELS, summedValue(entry));
+      if (keySize === ZERO_KEY_SIZE && zeroBytes(keys, entry * keySize, keySize)) visit(key, summedValue(entry));
     }
     return;
   }
