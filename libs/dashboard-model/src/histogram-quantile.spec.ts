@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatLe } from './buckets';
+import { formatLe, parseLe } from './buckets';
 import { histogramQuantile, type CumulativeBucket } from './histogram-quantile';
 import { startPrometheus, type PrometheusServer } from './testing/prometheus-server';
 
@@ -61,14 +61,35 @@ describe('histogramQuantile matches the documented algorithm', () => {
   });
 });
 
+const RECORDED = join(import.meta.dirname, '../test-fixtures/biolatency-vda.txt');
+
 describe('histogramQuantile equals a real Prometheus server on the same data', () => {
   const sampleTime = Math.floor(Date.now() / 1000) - 3600;
   let prometheus: PrometheusServer;
+  let recordedEnd: number;
 
   beforeAll(async () => {
-    prometheus = await startPrometheus({ prepare: (dataDir) => backfill(dataDir, sampleTime) });
+    const recorded = await recordedSeries(sampleTime - 600);
+    recordedEnd = recorded.end;
+    prometheus = await startPrometheus({ prepare: (dataDir) => backfill(dataDir, sampleTime, recorded.lines) });
   }, 60_000);
   afterAll(async () => prometheus?.stop());
+
+  // The dashboard's Prometheus mode asks for the bucket rates and the quantiles separately; computing
+  // the quantiles from those rates must give Prometheus's own answer.
+  for (const operation of ['read', 'write', 'flush', 'discard']) {
+    it(`rates of the recorded biolatency series (${operation})`, async () => {
+      const rates = `sum by (le) (rate(ebpf_exporter_bio_latency_seconds_bucket{operation="${operation}"}[1m]))`;
+      const response = await fetch(`${prometheus.url}/api/v1/query?${new URLSearchParams({ query: rates, time: String(recordedEnd) })}`);
+      const vector = ((await response.json()) as { data: { result: { metric: { le: string }; value: [number, string] }[] } }).data.result;
+      expect(vector.length).toBe(29);
+      const buckets = vector.map((s) => ({ upperBound: parseLe(s.metric.le), count: Number(s.value[1]) }));
+      for (const q of quantiles) {
+        const [expected] = await prometheus.instantValues(`histogram_quantile(${q}, ${rates})`, recordedEnd);
+        expect(promValue(histogramQuantile(q, buckets)), `q=${q}`).toBe(expected);
+      }
+    });
+  }
 
   for (const [name, buckets] of Object.entries(cases)) {
     it(`${name}`, async () => {
@@ -80,9 +101,20 @@ describe('histogramQuantile equals a real Prometheus server on the same data', (
   }
 });
 
-/** Writes every case as one scraped sample at `time` and turns it into TSDB blocks with promtool. */
-async function backfill(dataDir: string, time: number): Promise<void> {
+/** The recorded scrapes as OpenMetrics sample lines, re-timed to start at `start` (seconds). */
+async function recordedSeries(start: number): Promise<{ lines: string[]; end: number }> {
   const lines: string[] = [];
+  let offset = 0;
+  for (const line of (await readFile(RECORDED, 'utf8')).split('\n')) {
+    if (line.startsWith('@ ')) offset = Number(line.slice(2));
+    else if (line.startsWith('ebpf_exporter_')) lines.push(`${line} ${start + offset}`);
+  }
+  return { lines, end: start + offset };
+}
+
+/** Writes every case as one scraped sample at `time`, plus `extra` lines, as TSDB blocks via promtool. */
+async function backfill(dataDir: string, time: number, extra: readonly string[]): Promise<void> {
+  const lines: string[] = [...extra];
   for (const [name, buckets] of Object.entries(cases)) {
     for (const bucket of buckets) lines.push(`${name}_bucket{le="${formatLe(bucket.upperBound)}"} ${bucket.count} ${time}`);
   }
