@@ -69,6 +69,17 @@ describe('dashboardPlugin', () => {
     expect((await server.inject('/dashboard/api/history/labels?metric=ebpf_exporter_timer_starts_total')).json()).toEqual({ function: ['tick_sched_timer'] });
   });
 
+  it('stops sampling when Fastify closes', async () => {
+    let calls = 0;
+    const server = await start({ families: async () => (calls++, families()) });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(calls).toBeGreaterThan(1);
+    await server.close();
+    const afterClose = calls;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(calls).toBe(afterClose);
+  });
+
   it('answers a bad range with 400 naming the field', async () => {
     const server = await start();
     const response = await server.inject('/dashboard/api/history/buckets?metric=x&start=10&end=20&step=0&window=5');
