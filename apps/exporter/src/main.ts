@@ -52,7 +52,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
 
   const mapSource = new NativeMapSource(attached);
   const decoders = createDecoderRegistry(hostDecoderEnvironment());
-  const events = new EventStreams(attached, decoders);
+  const events = new EventStreams(attached, decoders, log);
   const scraper = new Scraper({
     attached,
     decoders,

@@ -3,6 +3,7 @@
 // never calls it, reads no events and sets up no tracing.
 import type { DecoderRegistry, MetricFamily } from '@ebpf-exporter/metrics';
 import type { AttachedConfig } from '../bpf-runtime';
+import type { Logger } from '../logger';
 import type { FamilySource } from '../scraper';
 import { PerfEventCounters, type DecoderErrorSink } from './perf-event-counters';
 import { SpanStreams } from './span-streams';
@@ -11,9 +12,9 @@ export class EventStreams implements FamilySource {
   private readonly counters: PerfEventCounters;
   private readonly spans: SpanStreams;
 
-  constructor(attached: readonly AttachedConfig[], decoders: DecoderRegistry) {
+  constructor(attached: readonly AttachedConfig[], decoders: DecoderRegistry, log: Logger) {
     this.counters = new PerfEventCounters(attached, decoders);
-    this.spans = new SpanStreams(attached, decoders);
+    this.spans = new SpanStreams(attached, decoders, log);
   }
 
   /** @param onDecoderError counts a record that failed to decode against its config. */

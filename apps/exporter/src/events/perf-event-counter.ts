@@ -32,7 +32,7 @@ export class PerfEventCounter {
   }
 
   /** A snapshot: later counts do not change families already handed out (the dashboard keeps them). */
-  family(): MetricFamily {
+  family(): MetricFamily & { series: ScalarSeries[] } {
     return {
       name: `ebpf_exporter_${this.counter.name}`,
       help: this.counter.help,

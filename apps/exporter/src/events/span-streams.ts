@@ -1,50 +1,53 @@
-// tracing.spans: every record of a span's ring buffer becomes an OpenTelemetry span, exported by a batch
-// processor to wherever the OTEL_* environment variables say. One tracer provider per service name, as
-// upstream: the service is a resource attribute, fixed per provider.
+// tracing.spans: every record of a span's ring buffer is decoded (uncached, as upstream) and becomes an
+// OpenTelemetry span, exported to wherever the OTEL_* environment variables say.
 import type { EventBuffer } from '@ebpf-exporter/bpf-native';
-import { decodeRecord, SKIP, type DecodedRecord, type DecoderRegistry, type SpanConfig } from '@ebpf-exporter/metrics';
-import { ROOT_CONTEXT, trace, TraceFlags, type HrTime, type Tracer } from '@opentelemetry/api';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { decodeRecord, SKIP, type DecoderRegistry, type SpanConfig } from '@ebpf-exporter/metrics';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import type { AttachedConfig } from '../bpf-runtime';
 import { StartupError } from '../config-loader';
+import type { Logger } from '../logger';
 import { MonotonicToWallClock } from './monotonic-clock';
 import type { DecoderErrorSink } from './perf-event-counters';
-import { PredeterminedIdGenerator } from './predetermined-id-generator';
+import { SpanEmitter } from './span-emitter';
 import { spanExportersFromEnv } from './span-exporters';
-import { spanFromRecord, type SpanRecord } from './span-record';
+import { spanFromRecord } from './span-record';
 
 /** Upstream sets OTEL_SERVICE_NAME to this when it is unset. */
 export const DEFAULT_SERVICE_NAME = 'ebpf_exporter';
-
-const INSTRUMENTATION_SCOPE = 'ebpf_exporter';
-
-const hrTime = (ns: bigint): HrTime => [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
 
 interface SpanStream {
   attached: AttachedConfig;
   index: number;
   span: SpanConfig;
-  tracer: Tracer;
+  service: string;
 }
 
 export class SpanStreams {
-  private readonly providers = new Map<string, BasicTracerProvider>();
   private readonly streams: SpanStream[];
   private readonly buffers: EventBuffer[] = [];
-  private readonly ids = new PredeterminedIdGenerator();
   private readonly clock = new MonotonicToWallClock();
+  private readonly emitter: SpanEmitter;
 
-  /** Sets nothing up when no config has spans. @throws Error on bad OTEL_* variables. */
+  /** Creates a tracer provider per service, none when no config has spans. @throws Error on bad OTEL_* variables. */
   constructor(
     attached: readonly AttachedConfig[],
     private readonly decoders: DecoderRegistry,
+    log: Logger,
     env: NodeJS.ProcessEnv = process.env,
   ) {
     const defaultService = env.OTEL_SERVICE_NAME || DEFAULT_SERVICE_NAME;
+    this.emitter = new SpanEmitter(() => spanExportersFromEnv(env));
     this.streams = attached.flatMap((entry) =>
-      entry.config.tracing.spans.map((span, index) => ({ attached: entry, index, span, tracer: this.tracerFor(span.service ?? defaultService, env) })),
+      entry.config.tracing.spans.map((span, index) => ({ attached: entry, index, span, service: span.service ?? defaultService })),
     );
+    if (this.streams.length === 0) return;
+    // Export failures (collector down, bad endpoint) reach the SDK's diagnostics only; upstream's Go SDK
+    // logs them, so they are logged here too.
+    diag.setLogger(
+      { error: (message) => log.warn(`OpenTelemetry: ${message}`), warn: (message) => log.warn(`OpenTelemetry: ${message}`), info: () => {}, debug: () => {}, verbose: () => {} },
+      DiagLogLevel.WARN,
+    );
+    for (const stream of this.streams) this.emitter.tracer(stream.service);
   }
 
   /** Opens the ring buffers. */
@@ -61,7 +64,14 @@ export class SpanStreams {
       const onRecord = (record: Uint8Array): void => {
         try {
           const decoded = decodeRecord(this.decoders, stream.span.labels, record);
-          if (decoded !== SKIP) this.emit(stream.tracer, this.describe(stream, decoded));
+          if (decoded === SKIP) return;
+          const span = spanFromRecord(decoded, {
+            name: stream.span.name,
+            config: config.name,
+            monotonicToWallNs: (ns) => this.clock.toWallNs(ns),
+            nowNs: () => this.clock.nowNs(),
+          });
+          this.emitter.emit(stream.service, span);
         } catch (error) {
           onDecoderError(config.name, error instanceof Error ? error : new Error(String(error)));
         }
@@ -73,43 +83,6 @@ export class SpanStreams {
   /** Stops reading and sends every span still queued before resolving. */
   async close(): Promise<void> {
     for (const buffer of this.buffers.splice(0)) buffer.close();
-    await Promise.all([...this.providers.values()].map((provider) => provider.shutdown()));
-    this.providers.clear();
-  }
-
-  private tracerFor(service: string, env: NodeJS.ProcessEnv): Tracer {
-    let provider = this.providers.get(service);
-    if (!provider) {
-      provider = new BasicTracerProvider({
-        resource: defaultResource()
-          .merge(detectResources({ detectors: [envDetector] }))
-          .merge(resourceFromAttributes({ 'service.name': service })),
-        idGenerator: this.ids,
-        sampler: new AlwaysOnSampler(),
-        spanProcessors: spanExportersFromEnv(env).map((exporter) => new BatchSpanProcessor(exporter)),
-      });
-      this.providers.set(service, provider);
-    }
-    return provider.getTracer(INSTRUMENTATION_SCOPE);
-  }
-
-  private describe(stream: SpanStream, decoded: DecodedRecord): SpanRecord {
-    return spanFromRecord(decoded, {
-      name: stream.span.name,
-      config: stream.attached.config.name,
-      monotonicToWallNs: (ns) => this.clock.toWallNs(ns),
-      nowNs: () => this.clock.nowNs(),
-    });
-  }
-
-  private emit(tracer: Tracer, span: SpanRecord): void {
-    const parent =
-      span.traceId && span.parentSpanId
-        ? trace.setSpanContext(ROOT_CONTEXT, { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: true })
-        : ROOT_CONTEXT;
-    const started = this.ids.withIds({ traceId: span.traceId, spanId: span.spanId }, () =>
-      tracer.startSpan(span.name, { startTime: hrTime(span.startNs), attributes: span.attributes }, parent),
-    );
-    started.end(hrTime(span.startNs + span.durationNs));
+    await this.emitter.shutdown();
   }
 }
