@@ -65,11 +65,14 @@ export async function buildDeb(options: BuildDebOptions = {}): Promise<BuiltDeb>
     // The exporter serves the dashboard found beside main.mjs; the assets live in /usr/share.
     await symlink(relative(INSTALL_PATHS.libDir, INSTALL_PATHS.dashboard), at(`${INSTALL_PATHS.libDir}/dashboard`));
 
-    for (const name of await exampleNames()) {
+    const examples = await exampleNames();
+    for (const name of examples) {
       await put(join(REPO_ROOT, 'examples', `${name}.yaml`), `${INSTALL_PATHS.examples}/${name}.yaml`, 0o644);
       await put(join(REPO_ROOT, 'examples', `${name}.bpf.o`), `${INSTALL_PATHS.bpfObjects}/${name}.bpf.o`, 0o644);
       await symlink(relative(INSTALL_PATHS.examples, `${INSTALL_PATHS.bpfObjects}/${name}.bpf.o`), at(`${INSTALL_PATHS.examples}/${name}.bpf.o`));
     }
+    // DWARF is most of each object; libbpf needs only the BTF sections (types and CO-RE relocations), which stay.
+    await execa('llvm-strip', ['-g', ...examples.map((name) => at(`${INSTALL_PATHS.bpfObjects}/${name}.bpf.o`))]);
 
     await put(join(DEBIAN_DIR, 'default'), INSTALL_PATHS.defaults, 0o644);
     await put(join(DEBIAN_DIR, 'ebpf-exporter.service'), INSTALL_PATHS.unit, 0o644);

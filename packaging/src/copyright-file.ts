@@ -40,7 +40,9 @@ export function bundledPackageNames(sources: readonly string[]): string[] {
     if (at < 0) continue;
     const [first, second] = source.slice(at + 'node_modules/'.length).split('/');
     if (!first || !second) continue;
-    names.add(first.startsWith('@') ? `${first}/${second}` : first);
+    const name = first.startsWith('@') ? `${first}/${second}` : first;
+    // Build leftovers such as @js-sdsl/.build-data are folders inside a package, not packages.
+    if (!name.split('/').some((part) => part.startsWith('.'))) names.add(name);
   }
   return [...names].sort();
 }
