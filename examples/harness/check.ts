@@ -75,7 +75,8 @@ async function main(): Promise<number> {
       repoRoot: REPO_ROOT,
       examplesDir: EXAMPLES_DIR,
       exporterCommand: values.exporter ?? './ebpf_exporter',
-      startTimeoutMs: 60_000,
+      // Generous: starting node and loading BPF under QEMU without KVM, on a busy host, can take a minute.
+      startTimeoutMs: 120_000,
       workloadTimeoutMs: 60_000,
       settleMs: 5_000,
     },
