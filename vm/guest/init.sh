@@ -47,6 +47,14 @@ mount -t tracefs tracefs /newroot/sys/kernel/tracing
 mount -t debugfs debugfs /newroot/sys/kernel/debug
 mount -t cgroup2 cgroup2 /newroot/sys/fs/cgroup
 
+# The guest kernel's own module tree (cached on the host, with a modules.dep) replaces /lib/modules,
+# so modprobe in the command finds loop, ext4 and the rest.
+modules_root=$(cat /run/modules-root)
+if [ -n "$modules_root" ]; then
+	mkdir -p /newroot/lib/modules
+	mount -o bind "/newroot$modules_root/lib/modules" /newroot/lib/modules || fail "cannot bind the module tree"
+fi
+
 # Writable shares (host folders the command must write to, such as a report directory) sit on top of
 # the overlay at their host path; tags are share0, share1, ... in the order of /run/shares.
 index=0

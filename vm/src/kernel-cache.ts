@@ -1,5 +1,6 @@
-import { access, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { execa } from 'execa';
 import { extractElfKernel } from './bzimage.ts';
 import { packCpio } from './cpio.ts';
 import { withFileLock } from './file-lock.ts';
@@ -16,7 +17,16 @@ export interface PreparedKernel {
   elfKernel: string;
   /** busybox + the modules the init loads; the per-run init and command are appended to it. */
   baseInitramfs: string;
+  /**
+   * Folder holding `lib/modules/<release>` with a modules.dep, bound over /lib/modules in the guest so
+   * that `modprobe` works there (examples load loop, ext4, ...). Absent when the modules already live
+   * at /lib/modules on this machine (the host kernel).
+   */
+  modulesRoot?: string;
 }
+
+/** Bumped when the cache layout changes, so older entries are rebuilt instead of misread. */
+const CACHE_LAYOUT = 'layout 2';
 
 /** Static busybox from Debian's busybox-static package: the initramfs has no libc to link against. */
 export const BUSYBOX = '/bin/busybox';
@@ -37,7 +47,11 @@ export async function prepareKernel(spec: KernelSpec, cacheRoot: string, resolve
   };
   const ready = join(directory, 'ready');
   return withFileLock(join(cacheRoot, 'kernels', `${spec.id}.lock`), async () => {
-    if (await access(ready).then(() => true, () => false)) return prepared;
+    const marker = await readFile(ready, 'utf8').catch(() => '');
+    if (marker.startsWith(CACHE_LAYOUT)) {
+      const modulesRoot = marker.split('\n')[1];
+      return modulesRoot ? { ...prepared, modulesRoot } : prepared;
+    }
     await rm(directory, { recursive: true, force: true });
     await mkdir(directory, { recursive: true });
     const workDir = await mkdtemp(join(cacheRoot, 'unpack-'));
@@ -45,13 +59,23 @@ export async function prepareKernel(spec: KernelSpec, cacheRoot: string, resolve
       const unpacked = await kernel.unpack(workDir);
       await extractElfKernel(unpacked.bzImage, prepared.elfKernel);
       await buildBaseInitramfs(unpacked.modulesDir, join(workDir, 'initramfs'), prepared.baseInitramfs);
-      await writeFile(ready, `${new Date().toISOString()}\n`);
+      const modulesRoot = unpacked.modulesDir.startsWith(workDir) ? await keepModuleTree(unpacked.modulesDir, join(directory, 'modules')) : undefined;
+      await writeFile(ready, `${CACHE_LAYOUT}\n${modulesRoot ?? ''}\n${new Date().toISOString()}\n`);
+      return modulesRoot ? { ...prepared, modulesRoot } : prepared;
     } finally {
-      // The unpacked package is hundreds of MB; only the ELF kernel and the initramfs are kept.
+      // The rest of the unpacked package (docs, the bzImage) is not needed again.
       await rm(workDir, { recursive: true, force: true });
     }
-    return prepared;
   });
+}
+
+/** Moves the package's module tree into the cache and runs depmod, which Debian's postinst would have run. */
+async function keepModuleTree(modulesDir: string, modulesRoot: string): Promise<string> {
+  const release = basename(modulesDir);
+  await mkdir(join(modulesRoot, 'lib', 'modules'), { recursive: true });
+  await rename(modulesDir, join(modulesRoot, 'lib', 'modules', release));
+  await execa('depmod', ['-b', modulesRoot, release]);
+  return modulesRoot;
 }
 
 async function buildBaseInitramfs(modulesDir: string, stagingDir: string, archivePath: string): Promise<void> {

@@ -105,13 +105,14 @@ export async function runInQemu(run: QemuRun): Promise<GuestResult> {
   }
 }
 
-/** The cached base archive with a second cpio appended: the init, the command and the share list. */
+/** The cached base archive with a second cpio appended: the init, the command, the share list and where the module tree is. */
 async function writeInitramfs(run: QemuRun, runDir: string, initramfsPath: string): Promise<void> {
   const staging = join(runDir, 'overlay');
   await mkdir(join(staging, 'run'), { recursive: true });
   await writeFile(join(staging, 'init'), await readFile(GUEST_INIT), { mode: 0o755 });
   await writeFile(join(staging, 'run', 'command.sh'), guestCommandScript(run.command));
   await writeFile(join(staging, 'run', 'shares'), run.shares.map((share) => `${share}\n`).join(''));
+  await writeFile(join(staging, 'run', 'modules-root'), run.kernel.modulesRoot ?? '');
   const overlayArchive = join(runDir, 'overlay.cpio');
   await packCpio(staging, overlayArchive);
   // The kernel unpacks concatenated cpio archives in order; later files win.

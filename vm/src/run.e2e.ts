@@ -34,6 +34,7 @@ describe.each([
       `${FIXTURES}/probe-loader ${FIXTURES}/probes.bpf.o || echo "probe-loader exited $?"`,
       'echo "events $(wc -l < /sys/kernel/tracing/available_events)"',
       'bpftool feature probe kernel 2>/dev/null | grep -E "program_type (kprobe|tracing|lsm) is"',
+      'modprobe loop && test -e /dev/loop-control && echo "modprobe loop ok"',
       'echo "cwd $PWD"',
       'echo "to stderr" >&2',
       `touch ${marker}`,
@@ -61,6 +62,10 @@ describe.each([
 
   it('has tracefs mounted with the kernel events listed', () => {
     expect(Number(/^events (\d+)$/m.exec(result.stdout)?.[1])).toBeGreaterThan(1000);
+  });
+
+  it('loads the guest kernel\'s own modules with modprobe', () => {
+    expect(result.stdout).toContain('modprobe loop ok');
   });
 
   it('throws guest writes away, except in a shared folder', async () => {
