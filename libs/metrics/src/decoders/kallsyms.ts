@@ -1,38 +1,60 @@
-// /proc/kallsyms as a sorted address table. Kernel addresses do not fit a double, hence BigUint64Array.
+// /proc/kallsyms as a sorted address table. Kernel addresses do not fit a double, so each is kept as two
+// 32-bit halves: parsing and sorting 100k+ symbols that way is several times faster than with BigInt.
 
 interface SymbolTable {
-  addresses: BigUint64Array;
+  high: Uint32Array;
+  low: Uint32Array;
   names: string[];
 }
 
+const HEX_ADDRESS = /^[0-9a-fA-F]{1,16}$/;
+
 /**
  * Parses kallsyms text like upstream: the name is the third space-separated field, so a module symbol keeps
- * its literal `\t[module]` suffix (kallsyms separates the module with a tab).
+ * its literal `\t[module]` suffix (kallsyms separates the module with a tab). Symbols sharing an address
+ * keep their file order.
  */
 export function parseKallsyms(text: string): SymbolTable {
-  const entries: { address: bigint; name: string }[] = [];
-  for (const line of text.split('\n')) {
-    const fields = line.split(' ');
-    if (fields.length < 3) continue;
-    const [address, , name] = fields as [string, string, string];
-    if (!/^[0-9a-fA-F]+$/.test(address)) continue;
-    entries.push({ address: BigInt(`0x${address}`), name });
+  const lines = text.split('\n');
+  const high = new Uint32Array(lines.length);
+  const low = new Uint32Array(lines.length);
+  const names: string[] = [];
+  for (const line of lines) {
+    const firstSpace = line.indexOf(' ');
+    const secondSpace = line.indexOf(' ', firstSpace + 1);
+    if (firstSpace < 0 || secondSpace < 0) continue;
+    const address = line.slice(0, firstSpace);
+    if (!HEX_ADDRESS.test(address)) continue;
+    const nameEnd = line.indexOf(' ', secondSpace + 1);
+    high[names.length] = address.length > 8 ? parseInt(address.slice(0, -8), 16) : 0;
+    low[names.length] = parseInt(address.slice(-8), 16);
+    names.push(nameEnd < 0 ? line.slice(secondSpace + 1) : line.slice(secondSpace + 1, nameEnd));
   }
-  // Stable sort: symbols sharing an address keep their file order.
-  entries.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  return { addresses: BigUint64Array.from(entries, (entry) => entry.address), names: entries.map((entry) => entry.name) };
+  const order = Uint32Array.from(names.keys()).sort(
+    (a, b) => (high[a] as number) - (high[b] as number) || (low[a] as number) - (low[b] as number) || a - b,
+  );
+  return {
+    high: order.map((index) => high[index] as number),
+    low: order.map((index) => low[index] as number),
+    names: Array.from(order, (index) => names[index] as string),
+  };
 }
 
-/** Index of the last symbol at or before `address`, or -1. */
-function lastAtOrBefore(table: SymbolTable, address: bigint): number {
-  let low = 0;
-  let high = table.addresses.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((table.addresses[middle] as bigint) <= address) low = middle + 1;
-    else high = middle;
+/** Index of the last symbol at or before the address, or -1. */
+function lastAtOrBefore(table: SymbolTable, high: number, low: number): number {
+  let start = 0;
+  let end = table.names.length;
+  while (start < end) {
+    const middle = (start + end) >>> 1;
+    const middleHigh = table.high[middle] as number;
+    if (middleHigh < high || (middleHigh === high && (table.low[middle] as number) <= low)) start = middle + 1;
+    else end = middle;
   }
-  return low - 1;
+  return start - 1;
+}
+
+function halves(address: bigint): [number, number] {
+  return [Number(address >> 32n), Number(address & 0xffffffffn)];
 }
 
 /**
@@ -55,8 +77,9 @@ export class Kallsyms {
   }
 
   private exactIn(table: SymbolTable, address: bigint): string | undefined {
-    const index = lastAtOrBefore(table, address);
-    return index >= 0 && table.addresses[index] === address ? table.names[index] : undefined;
+    const [high, low] = halves(address);
+    const index = lastAtOrBefore(table, high, low);
+    return index >= 0 && table.high[index] === high && table.low[index] === low ? table.names[index] : undefined;
   }
 
   /** The symbol exactly at `address`. */
@@ -66,7 +89,7 @@ export class Kallsyms {
 
   private nearestIn(table: SymbolTable, addresses: readonly bigint[]): (string | undefined)[] {
     return addresses.map((address) => {
-      const index = lastAtOrBefore(table, address);
+      const index = lastAtOrBefore(table, ...halves(address));
       return index >= 0 ? table.names[index] : undefined;
     });
   }
