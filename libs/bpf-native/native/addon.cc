@@ -6,7 +6,10 @@
 
 #include "bpf_error.h"
 #include "bpf_object.h"
+#include "capabilities.h"
+#include "cgroup_watch.h"
 #include "libbpf_log.h"
+#include "sd_notify.h"
 #include "section_handlers.h"
 
 // An empty function BPF programs can hook with `uprobe/<addon path>:post_attach_mark` to run one-shot
@@ -53,6 +56,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("libbpfVersion", Napi::Function::New<LibbpfVersion>(env));
   exports.Set("libbpfMajorVersion", Napi::Function::New<LibbpfMajorVersion>(env));
   exports.Set("postAttachMark", Napi::Function::New<PostAttachMark>(env));
+  exports.Set("dropCapabilities", Napi::Function::New<DropCapabilities>(env));
+  exports.Set("sdNotify", Napi::Function::New<SdNotify>(env));
+  exports.Set("CgroupWatch", CgroupWatchWrap::DefineClass(env));
   return exports;
 }
 

@@ -7,6 +7,9 @@ import type { LogLevel } from './native.js';
 
 export { BpfError } from './bpf-error.js';
 export { BpfMap, type MapInfo, type ReadOptions, type UpdateFlag } from './bpf-map.js';
+export { CgroupWatch, type CgroupEvent } from './cgroup-watch.js';
+export { dropCapabilities } from './capabilities.js';
+export { sdNotify } from './sd-notify.js';
 export { BpfObject, type EventBuffer, type OpenOptions, type ProgramInfo } from './bpf-object.js';
 export { ADDON_PATH_ENV } from './loader.js';
 export type { LogLevel } from './native.js';

@@ -59,6 +59,17 @@ export interface NativeBpfObject {
   close(): void;
 }
 
+export interface NativeCgroupEvent {
+  kind: 'create' | 'delete' | 'overflow';
+  mount: number;
+  parentId: bigint;
+  name: string;
+}
+
+export interface NativeCgroupWatch {
+  close(): void;
+}
+
 export interface NativeAddon {
   NativeBpfObject: new (path: string, btfPath?: string) => NativeBpfObject;
   /** The class native errors are constructed with: `new ErrorClass(message, details)`. */
@@ -68,4 +79,8 @@ export interface NativeAddon {
   libbpfVersion(): string;
   libbpfMajorVersion(): number;
   postAttachMark(): void;
+  /** Returns how many threads were changed. */
+  dropCapabilities(keep: bigint): number;
+  sdNotify(socketPath: string, message: string): void;
+  CgroupWatch: new (mountPaths: string[], onEvents: (events: NativeCgroupEvent[]) => void) => NativeCgroupWatch;
 }
