@@ -19,7 +19,7 @@ export interface CollectorOptions {
 /** Big enough for a 1M-entry map to stay fully cached across scrapes, bounded for the rest. */
 export const DEFAULT_LABEL_CACHE_SIZE = 1 << 20;
 
-export const METRIC_NAMESPACE = 'ebpf_exporter';
+const METRIC_NAMESPACE = 'ebpf_exporter';
 
 /** Numbers each pass over a counter map; unique across collectors, so pass marks never collide. */
 let passCounter = 0;
