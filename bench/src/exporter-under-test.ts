@@ -1,0 +1,58 @@
+// The real exporter bundle (dist/apps/exporter, as `./ebpf_exporter` runs it) started on a free loopback
+// port, with the loop-delay probe preloaded and an IPC channel to ask it.
+import { join } from 'node:path';
+import { startChildServer, type ChildServer } from './child-server';
+import type { LoopDelayReport, ProbeRequest } from './loop-delay-probe';
+import { BENCH_BUILD, REPO_ROOT } from './paths';
+
+export interface ExporterUnderTest extends ChildServer {
+  baseUrl: string;
+  /** What the exporter logged as its load + attach time ("Started with N programs ... in Xms"). */
+  attachMs: number;
+  /** Longest event-loop stall while `during` runs. */
+  loopDelayDuring<T>(during: () => Promise<T>): Promise<{ result: T; maxLoopDelayMs: number }>;
+}
+
+const STARTED_LINE = /Started with \d+ programs found in the config in (\d+)ms/;
+
+export async function startExporter(configDir: string, names: readonly string[], extraFlags: readonly string[] = []): Promise<ExporterUnderTest> {
+  const server = await startChildServer({
+    command: process.execPath,
+    args: [
+      '--enable-source-maps',
+      '--import',
+      join(BENCH_BUILD, 'loop-delay-probe.mjs'),
+      join(REPO_ROOT, 'dist/apps/exporter/main.mjs'),
+      `--config.dir=${configDir}`,
+      `--config.names=${names.join(',')}`,
+      '--web.listen-address=127.0.0.1:{port}',
+      ...extraFlags,
+    ],
+    cwd: REPO_ROOT,
+    readyPattern: /Listening on /,
+    readyTimeoutMs: 60_000,
+    ipc: true,
+  });
+  const attachMs = Number(STARTED_LINE.exec(server.output())?.[1] ?? NaN);
+  const ask = <T>(request: ProbeRequest, reply: string): Promise<T> =>
+    new Promise((resolve) => {
+      const onMessage = (message: { type?: string }) => {
+        if (message.type !== reply) return;
+        server.process.off('message', onMessage);
+        resolve(message as T);
+      };
+      server.process.on('message', onMessage);
+      server.process.send(request);
+    });
+  return {
+    ...server,
+    baseUrl: `http://127.0.0.1:${server.port}`,
+    attachMs,
+    loopDelayDuring: async (during) => {
+      await ask('loop-delay:reset', 'loop-delay:reset');
+      const result = await during();
+      const report = await ask<LoopDelayReport>('loop-delay:report', 'loop-delay');
+      return { result, maxLoopDelayMs: report.maxMs };
+    },
+  };
+}

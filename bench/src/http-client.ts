@@ -1,0 +1,56 @@
+// Timed HTTP GETs over one keep-alive connection pool, measured from the request to the last body byte.
+// No Accept-Encoding header: the scrape is measured uncompressed, so the numbers are about producing the
+// exposition, not about gzip (which Prometheus asks for and costs the same for every producer).
+import { Agent, get } from 'node:http';
+
+export interface TimedResponse {
+  ms: number;
+  status: number;
+  bytes: number;
+  /** The body, only when asked for (a 1M-series body is ~50 MB). */
+  text?: string;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+
+export function timedGet(url: string, options: { keepText?: boolean; timeoutMs?: number } = {}): Promise<TimedResponse> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const request = get(url, { agent, timeout: options.timeoutMs ?? 60_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (options.keepText) chunks.push(chunk);
+      });
+      response.on('end', () =>
+        resolve({
+          ms: performance.now() - started,
+          status: response.statusCode ?? 0,
+          bytes,
+          ...(options.keepText ? { text: Buffer.concat(chunks).toString('utf8') } : {}),
+        }),
+      );
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`GET ${url}: no answer in ${options.timeoutMs ?? 60_000} ms`)));
+    request.on('error', reject);
+  });
+}
+
+/**
+ * Sends GET `url` every `intervalMs` until `until` settles and returns the slowest answer: how long other
+ * requests wait while the server is busy with a scrape.
+ */
+export async function slowestAnswerDuring(url: string, until: Promise<unknown>, intervalMs: number): Promise<number> {
+  let done = false;
+  void until.finally(() => (done = true)).catch(() => undefined);
+  let slowest = 0;
+  const pending: Promise<void>[] = [];
+  while (!done) {
+    pending.push(timedGet(url).then(({ ms }) => void (slowest = Math.max(slowest, ms))));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  await Promise.all(pending);
+  return slowest;
+}

@@ -1,0 +1,33 @@
+// The getpid benchmark: nanoseconds a sys_enter program adds to each syscall, relative to no probe in the
+// same run, for upstream's cases, each written with the plain idiom and with include/maps.bpf.h.
+import { GETPID_CASES, getpidBenchmark, type GetpidCase } from './native-tools';
+import { median } from './stats';
+
+export interface ProbeCost {
+  probe: GetpidCase;
+  /** Median over rounds of ns per getpid() with this probe attached. */
+  nsPerCall: number;
+  /** Median over rounds of (this case - no probe), each round against its own no-probe reference. */
+  addedNs: number;
+}
+
+export interface KernelOverhead {
+  calls: number;
+  rounds: number;
+  costs: ProbeCost[];
+}
+
+export async function measureKernelOverhead(calls: number, rounds: number): Promise<KernelOverhead> {
+  const run = await getpidBenchmark(calls, rounds);
+  const reference = run.nsPerCall.none;
+  const costs = GETPID_CASES.map((probe) => {
+    const samples = run.nsPerCall[probe];
+    if (samples.length !== rounds) throw new Error(`getpid-bench returned ${samples.length} rounds of ${probe}, expected ${rounds}`);
+    return {
+      probe,
+      nsPerCall: median(samples),
+      addedNs: median(samples.map((ns, round) => ns - (reference[round] as number))),
+    };
+  });
+  return { calls, rounds, costs };
+}

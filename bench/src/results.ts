@@ -1,0 +1,22 @@
+import type { KernelOverhead } from './kernel-overhead';
+import type { BaselineResult, ScrapeCaseResult } from './scrape-cases';
+import type { StartupResult } from './startup';
+
+export interface MachineState {
+  kernel: string;
+  cpus: number;
+  /** 1-minute load average when the run started and ended: this machine is shared. */
+  loadStart: number;
+  loadEnd: number;
+}
+
+export interface BenchmarkResults {
+  quick: boolean;
+  date: string;
+  revision: string;
+  machine: MachineState;
+  scrapes: ScrapeCaseResult[];
+  baselines: BaselineResult[];
+  kernel: KernelOverhead;
+  startup: StartupResult;
+}

@@ -1,0 +1,96 @@
+// The issue's targets, judged from one run's numbers. Ratios compare medians of the same run, so a busy
+// neighbour stretches both sides; CPU-time ratios are shown beside the wall-clock ones as a cross-check.
+import type { BenchmarkResults } from './results';
+import type { ScrapeCaseResult } from './scrape-cases';
+
+export interface TargetVerdict {
+  target: string;
+  measured: string;
+  /** undefined: not judged (quick mode, or the case did not run). */
+  met: boolean | undefined;
+}
+
+export const LIMITS = {
+  floorRatio: 3,
+  baselineSpeedup: 5,
+  otherRequestMs: 250,
+  rssMiB: 250,
+  rssGrowthPercent: 5,
+  startupMs: 2000,
+  /** The helper header may cost at most this much more than the plain idiom: run-to-run noise. */
+  helperToleranceNs: 5,
+} as const;
+
+const fixed = (n: number, digits = 1) => n.toFixed(digits);
+
+function scrapeCase(results: BenchmarkResults, name: string): ScrapeCaseResult | undefined {
+  return results.scrapes.find((result) => result.fixture.name === name);
+}
+
+export function judgeTargets(results: BenchmarkResults): TargetVerdict[] {
+  const judged = (met: boolean) => (results.quick ? undefined : met);
+  const verdicts: TargetVerdict[] = [];
+
+  const hundredK = scrapeCase(results, '100k');
+  if (hundredK) {
+    const ratio = hundredK.scrapeMs.median / hundredK.floorMs.median;
+    const cpuRatio = hundredK.scrapeCpuMs.median / hundredK.floorCpuMs.median;
+    verdicts.push({
+      target: `100k-series scrape within ${LIMITS.floorRatio}x the C batch-read floor`,
+      measured: `${fixed(ratio)}x wall (${fixed(hundredK.scrapeMs.median)} / ${fixed(hundredK.floorMs.median)} ms), ${fixed(cpuRatio)}x CPU`,
+      met: judged(ratio <= LIMITS.floorRatio),
+    });
+    const baseline = results.baselines.find((b) => b.fixture.name === '100k');
+    if (baseline) {
+      const speedup = baseline.scrapeMs.median / hundredK.scrapeMs.median;
+      const cpuSpeedup = baseline.scrapeCpuMs.median / hundredK.scrapeCpuMs.median;
+      verdicts.push({
+        target: `at least ${LIMITS.baselineSpeedup}x faster than prom-client at 100k`,
+        measured: `${fixed(speedup)}x wall (${fixed(baseline.scrapeMs.median)} vs ${fixed(hundredK.scrapeMs.median)} ms), ${fixed(cpuSpeedup)}x CPU`,
+        met: judged(speedup >= LIMITS.baselineSpeedup),
+      });
+    }
+  }
+
+  const million = scrapeCase(results, '1m');
+  if (million) {
+    verdicts.push({
+      target: `1M-series scrape completes while other requests answer within ${LIMITS.otherRequestMs} ms`,
+      measured: `slowest landing page ${fixed(million.slowestOtherRequestMs)} ms, longest loop stall ${fixed(million.maxLoopDelayMs)} ms`,
+      met: judged(million.slowestOtherRequestMs <= LIMITS.otherRequestMs),
+    });
+    verdicts.push({
+      target: `RSS under ${LIMITS.rssMiB} MB at 1M series`,
+      measured: `peak ${fixed(million.peakRssMiB)} MiB, after scrapes ${fixed(million.rssMiB)} MiB`,
+      met: judged(million.peakRssMiB < LIMITS.rssMiB),
+    });
+  }
+
+  const soaked = results.scrapes.find((result) => result.soak);
+  if (soaked?.soak) {
+    const { soak } = soaked;
+    verdicts.push({
+      target: `RSS grows less than ${LIMITS.rssGrowthPercent}% over 1,000 scrapes`,
+      measured: `${soak.scrapes} scrapes of ${soaked.fixture.name}: ${fixed(soak.startRssMiB)} -> ${fixed(soak.endRssMiB)} MiB (${fixed(soak.growthPercent, 2)}%)`,
+      met: judged(soak.scrapes >= 1000 && soak.growthPercent < LIMITS.rssGrowthPercent),
+    });
+  }
+
+  const added = (probe: string) => results.kernel.costs.find((cost) => cost.probe === probe)?.addedNs ?? NaN;
+  for (const shape of ['simple', 'complex']) {
+    const plain = added(`${shape}_plain`);
+    const helper = added(`${shape}_helper`);
+    verdicts.push({
+      target: `maps.bpf.h costs no more than the plain idiom (${shape} key, +${LIMITS.helperToleranceNs} ns noise)`,
+      measured: `helper +${fixed(helper)} ns, plain +${fixed(plain)} ns per getpid`,
+      met: judged(helper <= plain + LIMITS.helperToleranceNs),
+    });
+  }
+
+  verdicts.push({
+    target: `loading and attaching every host-capable example under ${LIMITS.startupMs} ms`,
+    measured: `${results.startup.examples.capable.length} examples: attach ${fixed(results.startup.attachMs, 0)} ms (exporter's log), first scrape after ${fixed(results.startup.firstScrapeMs, 0)} ms`,
+    met: judged(results.startup.attachMs < LIMITS.startupMs),
+  });
+  return verdicts;
+}
