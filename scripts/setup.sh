@@ -13,6 +13,7 @@ APT_PACKAGES=(
   chromium                                                                         # dashboard browser tests
   qemu-system-x86 busybox-static kmod cpio xz-utils                                # VM kernel matrix
   iproute2 iputils-ping procps util-linux python3 bsdextrautils                    # example workloads
+  python3-prometheus-client                                                        # OpenMetrics parser in golden tests
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -195,7 +195,7 @@ ${labels}`;
       line: 5,
       column: 20,
       field: 'metrics.histograms[0].bucket_type',
-      problem: /^must be one of exp2, exp2zero, linear, fixed$/,
+      problem: /^"log10" is not one of exp2, exp2zero, linear, fixed$/,
     },
     {
       what: 'a missing bucket type',
@@ -291,7 +291,7 @@ ${labels}`;
       line: 10,
       column: 21,
       field: 'metrics.counters[0].labels[0].decoders[1].name',
-      problem: /unknown decoder, must be one of cgroup, dname/,
+      problem: /unknown decoder "base64", must be one of cgroup, dname/,
     },
     {
       what: 'a regexp decoder without regexps',
@@ -352,6 +352,6 @@ ${labels}`;
 
   it('formats the message like the style guide example', () => {
     const error = configError('metrics:\n  histograms:\n    - name: h\n      help: h\n      bucket_type: log10\n');
-    expect(error.message).toBe('examples/foo.yaml:5:20: metrics.histograms[0].bucket_type: must be one of exp2, exp2zero, linear, fixed');
+    expect(error.message).toBe('examples/foo.yaml:5:20: metrics.histograms[0].bucket_type: "log10" is not one of exp2, exp2zero, linear, fixed');
   });
 });

@@ -65,7 +65,7 @@ class ConfigParser {
   decoder(map: YAMLMap, path: string): DecoderConfig {
     const name = this.requiredString(map, 'name', path);
     if (!isDecoderName(name)) {
-      throw this.yaml.error(this.yaml.get(map, 'name'), `${path}.name`, `unknown decoder, must be one of ${DECODER_NAMES.join(', ')}`);
+      throw this.yaml.error(this.yaml.get(map, 'name'), `${path}.name`, `unknown decoder ${JSON.stringify(name)}, must be one of ${DECODER_NAMES.join(', ')}`);
     }
     const staticMapNode = this.yaml.get(map, 'static_map');
     const allowUnknownNode = this.yaml.get(map, 'allow_unknown');
@@ -142,7 +142,7 @@ class ConfigParser {
     const typeNode = this.required(map, 'bucket_type', path);
     const bucketType = this.yaml.string(typeNode, `${path}.bucket_type`);
     if (!(BUCKET_TYPES as readonly string[]).includes(bucketType)) {
-      throw this.yaml.error(typeNode, `${path}.bucket_type`, `must be one of ${BUCKET_TYPES.join(', ')}`);
+      throw this.yaml.error(typeNode, `${path}.bucket_type`, `${JSON.stringify(bucketType)} is not one of ${BUCKET_TYPES.join(', ')}`);
     }
     const integerOr0 = (key: string): number => {
       const node = this.yaml.get(map, key);
