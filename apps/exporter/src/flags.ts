@@ -26,6 +26,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'web.telemetry-path', kind: 'string', default: '/metrics', placeholder: 'PATH', help: 'Path under which to expose metrics.' },
   { name: 'web.config.file', kind: 'string', default: '', placeholder: 'FILE', help: 'Prometheus exporter-toolkit web config (TLS, basic auth).' },
   { name: 'btf.path', kind: 'string', default: '', placeholder: 'FILE', help: 'BTF file to use instead of /sys/kernel/btf/vmlinux (e.g. from btfhub).' },
+  { name: 'capabilities.keep', kind: 'string', default: 'all', placeholder: 'CAPS', help: 'Capabilities to keep once attached: all, none or a list like cap_bpf,cap_perfmon,cap_syslog.' },
   { name: 'dashboard.prometheus-url', kind: 'string', default: '', placeholder: 'URL', help: 'Prometheus-compatible server the dashboard queries; empty uses the in-memory history.' },
   { name: 'dashboard.history-window', kind: 'int', default: 3600, placeholder: 'SECONDS', help: 'How much in-memory history the dashboard keeps.' },
   { name: 'dashboard.history-resolution', kind: 'int', default: 5, placeholder: 'SECONDS', help: 'Interval between two in-memory history samples.' },
@@ -46,6 +47,7 @@ export interface Flags {
   telemetryPath: string;
   webConfigFile: string;
   btfPath: string;
+  capabilitiesKeep: string;
   dashboardPrometheusUrl: string;
   dashboardHistoryWindow: number;
   dashboardHistoryResolution: number;
@@ -124,6 +126,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       telemetryPath: get('web.telemetry-path'),
       webConfigFile: get('web.config.file'),
       btfPath: get('btf.path'),
+      capabilitiesKeep: get('capabilities.keep'),
       dashboardPrometheusUrl: get('dashboard.prometheus-url'),
       dashboardHistoryWindow: get('dashboard.history-window'),
       dashboardHistoryResolution: get('dashboard.history-resolution'),

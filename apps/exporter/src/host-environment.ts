@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { DecoderEnvironment } from '@ebpf-exporter/metrics';
-import { systemCgroupResolver, type CgroupResolver } from './cgroup-resolver';
+import { CgroupMonitor } from './cgroups/cgroup-monitor';
+import { parseCgroupMounts } from './cgroups/cgroup-mounts';
 
 const PCI_IDS_PATHS = ['/usr/share/misc/pci.ids', '/usr/share/hwdata/pci.ids'];
 
@@ -29,19 +30,44 @@ export function findPciIds(): string | undefined {
   return PCI_IDS_PATHS.find((p) => existsSync(p));
 }
 
-export function hostDecoderEnvironment(cgroups: CgroupResolver = systemCgroupResolver()): DecoderEnvironment {
+/** Where the `cgroup` decoder's ids are looked up (a CgroupMonitor in the exporter). */
+export interface CgroupResolver {
+  resolve(id: bigint): string | undefined;
+}
+
+export interface HostFacts {
+  /** Default: a walk-only monitor of this host's cgroup mounts, created on first use. */
+  cgroups?: CgroupResolver;
+  /** Default: reads /proc/kallsyms each time (the decoders re-read it when a symbol is missing). */
+  kallsyms?: () => string;
+}
+
+/**
+ * /proc/kallsyms read now, for when CAP_SYSLOG is about to be dropped: without it the kernel shows every
+ * address as 0. Modules loaded later are then unknown to ksym/kstack.
+ */
+export function kallsymsSnapshot(): () => string {
+  const text = readFileSync('/proc/kallsyms', 'latin1');
+  return () => text;
+}
+
+export function hostDecoderEnvironment(facts: HostFacts = {}): DecoderEnvironment {
+  let cgroups = facts.cgroups;
   let interfaces = new Map<number, string>();
   let pciIds: string | undefined | null = null;
   return {
     littleEndian: endianness() === 'LE',
     arch: hostArch(),
-    kallsyms: () => readFileSync('/proc/kallsyms', 'latin1'),
+    kallsyms: facts.kallsyms ?? (() => readFileSync('/proc/kallsyms', 'latin1')),
     partitions: () => readFileSync('/proc/partitions', 'latin1'),
     ifname: (index) => {
       if (!interfaces.has(index)) interfaces = readInterfaceIndexes();
       return interfaces.get(index);
     },
-    cgroupPath: (id) => cgroups.resolve(id),
+    cgroupPath: (id) => {
+      cgroups ??= new CgroupMonitor({ mounts: parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8')) });
+      return cgroups.resolve(id);
+    },
     pciIds: () => {
       if (pciIds === null) {
         const path = findPciIds();

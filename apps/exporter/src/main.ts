@@ -1,20 +1,24 @@
 // Entry point: flags, attach, serve, and a clean shutdown that leaves nothing attached.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { libbpfVersion, postAttachMark, setLogHandler } from '@ebpf-exporter/bpf-native';
 import { dashboardConfigInfo, dashboardPlugin } from '@ebpf-exporter/dashboard-server';
 import { createDecoderRegistry } from '@ebpf-exporter/metrics';
 import { buildApp } from './app';
 import { attachConfigs, detachAll, missedAttachments, type AttachedConfig } from './bpf-runtime';
 import { buildInfo, versionBanner } from './build-info';
+import { applyCapabilityPolicy, keepsCapability, parseCapabilitiesKeep } from './capabilities';
+import { syncCgroupIdMaps } from './cgroup-id-map';
+import { systemCgroupMonitor } from './cgroups/cgroup-monitor';
 import { loadConfigs, StartupError } from './config-loader';
 import { FlagError, helpText, parseCommandLine, type Flags } from './flags';
-import { hostDecoderEnvironment } from './host-environment';
+import { hostDecoderEnvironment, kallsymsSnapshot } from './host-environment';
 import { parseListenAddress } from './listen-address';
 import { createLogger, type Logger } from './logger';
 import { EventStreams } from './events/event-streams';
 import { dumpMaps } from './maps-dump';
 import { ProcessMetrics } from './process-metrics';
 import { NativeMapSource, Scraper } from './scraper';
+import { systemdNotifier } from './sd-notify';
 import { ensureKernelMounts } from './system-mounts';
 import { activatedSocketFd } from './socket-activation';
 import { loadWebConfig } from './web-config';
@@ -31,9 +35,19 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   const webConfig = flags.webConfigFile ? loadWebConfig(flags.webConfigFile) : undefined;
 
   if (flags.btfPath && !existsSync(flags.btfPath)) throw new StartupError(`--btf.path: ${flags.btfPath} does not exist`);
+  const capabilities = parseCapabilitiesKeep(flags.capabilitiesKeep);
+  const notifier = systemdNotifier(process.env, log);
+  notifier.status('parsing config...');
   const configs = loadConfigs(flags.configDir, flags.configNames);
+  notifier.status('creating exporter...');
+  // Started while fanotify_init is still allowed (CAP_SYS_ADMIN); keeps working after the drop.
+  const cgroups = systemCgroupMonitor(readFileSync('/proc/self/mountinfo', 'utf8'), (error) =>
+    log.info(`Using on-demand resolution for cgroups (fanotify not available: ${error instanceof Error ? error.message : String(error)})`),
+  );
+  notifier.status('attaching configs...');
   const started = performance.now();
   const attached: AttachedConfig[] = await attachConfigs(configs, flags.btfPath, log);
+  const stopCgroupIdMaps = syncCgroupIdMaps(attached, cgroups, log);
   // One-shot hook for BPF code that needs to initialise after everything is attached (upstream's
   // post_attach_mark): programs attach `uprobe/<addon path>:post_attach_mark`.
   postAttachMark();
@@ -51,7 +65,9 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   }
 
   const mapSource = new NativeMapSource(attached);
-  const decoders = createDecoderRegistry(hostDecoderEnvironment());
+  // Without CAP_SYSLOG /proc/kallsyms shows zero addresses: ksym/kstack keep the copy read before the drop.
+  const kallsyms = keepsCapability(capabilities, 'cap_syslog') ? undefined : kallsymsSnapshot();
+  const decoders = createDecoderRegistry(hostDecoderEnvironment({ cgroups, kallsyms }));
   const events = new EventStreams(attached, decoders, log);
   const scraper = new Scraper({
     attached,
@@ -68,6 +84,8 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     scraper.countDecoderError(config);
     log.debug(`config ${config}: event record skipped: ${error.message}`);
   });
+  // Everything that needs privileges is open now (programs, maps, perf/ring buffers, the fanotify watch).
+  applyCapabilityPolicy(capabilities, log);
   const app = await buildApp({
     families: scraper,
     telemetryPath: flags.telemetryPath,
@@ -91,7 +109,10 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info(`Received ${signal}, shutting down`);
+    notifier.stopping();
     await app.close();
+    stopCgroupIdMaps();
+    cgroups.close();
     await events.close();
     detachAll(attached);
     process.exit(0);
@@ -110,6 +131,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
       await new Promise<void>((resolve, reject) => app.server.once('error', reject).listen({ fd }, resolve));
       log.info(`Listening on ${flags.listenAddress} (socket activation)`);
     }
+    notifier.ready(`ready with ${attached.length} configs`);
   } catch (error) {
     detachAll(attached);
     throw error;
