@@ -72,15 +72,21 @@ function registerHistory(app: FastifyInstance, options: DashboardOptions): void 
     if (sampling) return;
     sampling = true;
     try {
-      history.record(Date.now() / 1000, await options.families());
+      // Like Prometheus, stamp the sample with the moment the scrape started, not when it finished.
+      const time = Date.now() / 1000;
+      history.record(time, await options.families());
     } catch (error) {
       app.log.warn({ err: error }, 'dashboard history: reading metrics failed, sample skipped');
     } finally {
       sampling = false;
     }
   };
-  const timer = setInterval(() => void sample(), options.historyResolutionSeconds * 1000);
-  app.addHook('onReady', sample);
+  let timer: ReturnType<typeof setInterval> | undefined;
+  // The first sample is taken as soon as the server is ready, the next ones one resolution apart.
+  app.addHook('onReady', async () => {
+    await sample();
+    timer = setInterval(() => void sample(), options.historyResolutionSeconds * 1000);
+  });
   app.addHook('onClose', async () => clearInterval(timer));
 
   app.get('/api/history/buckets', { schema: { querystring: rangeSchema } }, async (request, reply) => {
