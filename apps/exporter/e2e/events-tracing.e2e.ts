@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { createServer, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExporter, startExporter, type RunningExporter } from './exporter-process';
+import { freePort, runExporter, startExporter, type RunningExporter } from './exporter-process';
 
 interface OtlpRequest {
   contentType: string;
@@ -170,6 +170,17 @@ describe('exec-trace spans over OTLP', () => {
     // No protobuf request decoder ships with the SDK; the span's strings are stored verbatim in the message.
     const body = Buffer.concat(receiver.requests.map((request) => request.body));
     for (const text of ['exec-trace', 'ebpf_exporter.config', String(shellPid), 'sleep']) expect(body.includes(Buffer.from(text))).toBe(true);
+  });
+
+  it('logs spans it could not send at shutdown and still exits cleanly', async () => {
+    setOtelEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_BSP_SCHEDULE_DELAY: '600000' });
+    const exporter = await startExporter(['--config.dir=examples', '--config.names=exec-trace']);
+    await runShell();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { exitCode, output } = await exporter.stop();
+    expect(exitCode).toBe(0);
+    expect(output).toMatch(/OpenTelemetry: spans lost at shutdown: .*ECONNREFUSED/);
+    expect(output).not.toMatch(/\n\s+at /);
   });
 
   it('sets up no tracing for --config.check', async () => {

@@ -51,7 +51,7 @@ export class SpanEmitter {
     started.end(hrTime(span.startNs + span.durationNs));
   }
 
-  /** Exports every span still queued, then stops the providers. */
+  /** Exports every span still queued, then stops the providers; rejects when an export failed. */
   async shutdown(): Promise<void> {
     const providers = [...this.providers.values()];
     this.providers.clear();

@@ -3,6 +3,7 @@
 import type { EventBuffer } from '@ebpf-exporter/bpf-native';
 import { decodeRecord, SKIP, type DecoderRegistry, type SpanConfig } from '@ebpf-exporter/metrics';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { AttachedConfig } from '../bpf-runtime';
 import { StartupError } from '../config-loader';
 import type { Logger } from '../logger';
@@ -32,21 +33,20 @@ export class SpanStreams {
   constructor(
     attached: readonly AttachedConfig[],
     private readonly decoders: DecoderRegistry,
-    log: Logger,
+    private readonly log: Logger,
     env: NodeJS.ProcessEnv = process.env,
   ) {
+    const warn = (message: string): void => log.warn(`OpenTelemetry: ${message}`);
     const defaultService = env.OTEL_SERVICE_NAME || DEFAULT_SERVICE_NAME;
     this.emitter = new SpanEmitter(() => spanExportersFromEnv(env));
     this.streams = attached.flatMap((entry) =>
       entry.config.tracing.spans.map((span, index) => ({ attached: entry, index, span, service: span.service ?? defaultService })),
     );
     if (this.streams.length === 0) return;
-    // Export failures (collector down, bad endpoint) reach the SDK's diagnostics only; upstream's Go SDK
-    // logs them, so they are logged here too.
-    diag.setLogger(
-      { error: (message) => log.warn(`OpenTelemetry: ${message}`), warn: (message) => log.warn(`OpenTelemetry: ${message}`), info: () => {}, debug: () => {}, verbose: () => {} },
-      DiagLogLevel.WARN,
-    );
+    // Export failures (collector down, bad endpoint) go to the SDK's error handler, which would print them
+    // as JSON with a stack; one line each, like upstream's Go SDK prints them, is what operators need.
+    setGlobalErrorHandler((error) => warn(error instanceof Error ? error.message : String(error)));
+    diag.setLogger({ error: warn, warn, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
     for (const stream of this.streams) this.emitter.tracer(stream.service);
   }
 
@@ -80,9 +80,13 @@ export class SpanStreams {
     }
   }
 
-  /** Stops reading and sends every span still queued before resolving. */
+  /** Stops reading and sends every span still queued; a failed export is logged, shutdown goes on. */
   async close(): Promise<void> {
     for (const buffer of this.buffers.splice(0)) buffer.close();
-    await this.emitter.shutdown();
+    try {
+      await this.emitter.shutdown();
+    } catch (error) {
+      this.log.warn(`OpenTelemetry: spans lost at shutdown: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }
