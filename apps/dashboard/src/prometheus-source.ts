@@ -46,7 +46,7 @@ export class PrometheusSource implements DataSource {
       this.queryRange(bucketRateQuery(panel, matchers, window), range),
       ...panel.quantiles.map((q) => this.queryRange(quantileQuery(panel, q, matchers, window), range)),
     ]);
-    const times = steps(range);
+    const times = rangeSteps(range.start, range.end, range.step);
     const sorted = (buckets ?? []).map((s) => ({ bound: parseLe(s.labels.le ?? ''), values: align(s.points, times) }));
     sorted.sort((a, b) => a.bound - b.bound);
     return {
@@ -57,7 +57,7 @@ export class PrometheusSource implements DataSource {
 
   async rates(panel: RatePanel, filters: LabelFilters, range: QueryRange): Promise<SeriesMatrix> {
     const result = await this.queryRange(counterRateQuery(panel, exactMatchers(filters), durationLiteral(range.window)), range);
-    const times = steps(range);
+    const times = rangeSteps(range.start, range.end, range.step);
     const series: LabelledSeries[] = result.map((s) => ({ labels: s.labels, values: align(s.points, times) }));
     return { times, series: topSeries(series, panel.topSeries) };
   }
@@ -81,10 +81,6 @@ export class PrometheusSource implements DataSource {
     if (body.status !== 'success') throw new RequestError(`${query}: ${body.error ?? body.status}`);
     return body.data.result.map((s) => ({ labels: s.metric, points: s.values }));
   }
-}
-
-function steps(range: QueryRange): number[] {
-  return rangeSteps(range.start, range.end, range.step);
 }
 
 /** Prometheus omits steps without a value; the charts want one slot per step. */

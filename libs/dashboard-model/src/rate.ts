@@ -2,33 +2,11 @@
 // Prometheus's `rate` additionally extrapolates to the window edges; with the history's fixed sampling
 // interval the window always spans whole samples, so the plain increase over the sampled span is used.
 
-export interface CounterSample {
-  /** Seconds. */
-  time: number;
-  value: number;
-}
-
-/**
- * Increase per second between the first and the last sample, counting a decrease as a counter reset
- * (the counter restarted from zero, as after an exporter restart). `null` with fewer than two samples.
- */
-export function counterRate(samples: readonly CounterSample[]): number | null {
-  const first = samples[0];
-  const last = samples[samples.length - 1];
-  if (!first || !last || last.time <= first.time) return null;
-  let increase = 0;
-  let previous = first.value;
-  for (let i = 1; i < samples.length; i++) {
-    const value = (samples[i] as CounterSample).value;
-    increase += value >= previous ? value - previous : value;
-    previous = value;
-  }
-  return increase / (last.time - first.time);
-}
-
 /**
  * `rate(x[window])` evaluated at each output time over one column of samples (ascending times, `NaN`
- * where the series was absent). A window holds the samples with `t - window < time <= t`.
+ * where the series was absent). A window holds the samples with `t - window < time <= t`; its rate is
+ * the increase per second between its first and last sample, a decrease counting as a counter reset
+ * (the counter restarted from zero, as after an exporter restart), and `null` below two samples.
  */
 export function ratesAt(
   times: ArrayLike<number>,
@@ -42,8 +20,8 @@ export function ratesAt(
   for (const t of outputTimes) {
     while (end < times.length && (times[end] as number) <= t) end++;
     while (first < end && (times[first] as number) <= t - window) first++;
-    // Same arithmetic as counterRate, without building sample objects: this runs for every bucket of
-    // every series at every step, on the exporter's event loop.
+    // No per-sample objects: this runs for every bucket of every series at every step, on the
+    // exporter's event loop.
     let firstTime = Number.NaN;
     let lastTime = Number.NaN;
     let previous = Number.NaN;
