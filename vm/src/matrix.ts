@@ -6,7 +6,7 @@ import { commaList, positiveInteger, usageText, type OptionTable } from './cli-o
 import { KERNELS_FILE, REPO_ROOT, pickEngine, runInGuest, type EngineName } from './guest-runner.ts';
 import { KernelMatrixError, loadKernelMatrix, selectKernels, type KernelSpec } from './kernel-matrix.ts';
 import { KernelUnavailableError } from './kernel-sources.ts';
-import { matrixFailed, parseRunnerReport, renderMarkdown, type KernelOutcome, type MatrixRow } from './matrix-report.ts';
+import { matrixFailed, parseRunnerReport, renderMarkdown, type KernelOutcome, type MatrixReport, type MatrixRow } from './matrix-report.ts';
 
 /** The example suite's runner (examples/harness/check.ts); run with tsx as an import hook, which spares tsx's CLI process. */
 export const RUNNER = ['node', '--import', 'tsx', 'examples/harness/check.ts'];
@@ -65,6 +65,12 @@ async function runKernel(spec: KernelSpec, engine: EngineName, examples: string[
   }
 }
 
+async function writeReport(report: MatrixReport, outDir: string): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'matrix.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(outDir, 'matrix.md'), renderMarkdown(report));
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false });
   if (values.help) {
@@ -77,18 +83,16 @@ async function main(argv: string[]): Promise<number> {
   const outDir = values.out ?? join(REPO_ROOT, 'dist', 'vm');
   const timeoutSeconds = positiveInteger(values.timeout, '--timeout', 1800);
   const started = performance.now();
-  const kernels: KernelOutcome[] = [];
-  const results: MatrixRow[] = [];
-  // One kernel at a time: each guest already uses both of CI's cores.
+  const report: MatrixReport = { generatedAt: new Date().toISOString(), totalSeconds: 0, kernels: [], results: [] };
+  // One kernel at a time: each guest already uses both of CI's cores. The report is rewritten after
+  // every kernel, so a run cut short by a CI time limit still leaves what it found.
   for (const spec of specs) {
     const { outcome, rows } = await runKernel(spec, engine, commaList(values.examples), join(outDir, 'reports', spec.id), timeoutSeconds);
-    kernels.push(outcome);
-    results.push(...rows);
+    report.kernels.push(outcome);
+    report.results.push(...rows);
+    report.totalSeconds = (performance.now() - started) / 1000;
+    await writeReport(report, outDir);
   }
-  const report = { generatedAt: new Date().toISOString(), totalSeconds: (performance.now() - started) / 1000, kernels, results };
-  await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'matrix.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(join(outDir, 'matrix.md'), renderMarkdown(report));
   log(`wrote ${join(outDir, 'matrix.json')} and matrix.md in ${report.totalSeconds.toFixed(0)} s`);
   return matrixFailed(report) ? 1 : 0;
 }
