@@ -21,6 +21,8 @@ let panels: { view: PanelView; panel: Panel }[] = [];
 let source: DataSource | undefined;
 let refreshTimer: ReturnType<typeof setInterval> | undefined;
 let writtenHash = '';
+/** Bumped by every start(): a start that awaited while a newer one began leaves the page to it. */
+let generation = 0;
 
 const controls = document.querySelector<HTMLElement>('#controls') as HTMLElement;
 const content = document.querySelector<HTMLElement>('#panels') as HTMLElement;
@@ -34,9 +36,12 @@ window.addEventListener('hashchange', () => {
 void start();
 
 async function start(): Promise<void> {
+  const current = ++generation;
+  delete document.body.dataset.ready;
   document.documentElement.dataset.theme = state.theme;
   stopPanels();
   const exporter = await getJson<ExporterInfo>('api/info').catch(() => undefined);
+  if (current !== generation) return;
   let configs = exporter?.configs ?? [];
   let historyWindow: number | undefined;
   try {
@@ -55,6 +60,7 @@ async function start(): Promise<void> {
     source = undefined;
     status.textContent = `Cannot read metrics from ${state.prometheus}: ${(error as Error).message}`;
   }
+  if (current !== generation) return;
   renderControls(configs, exporter !== undefined, historyWindow);
   if (!source) {
     if (!state.prometheus) status.textContent = 'Not served by the exporter: enter the URL of a Prometheus-compatible server above.';
@@ -85,6 +91,7 @@ async function start(): Promise<void> {
   }
   if (panels.length === 0) status.textContent += ' — no histograms or counters in the loaded configs.';
   await refreshAll();
+  if (current !== generation) return;
   document.body.dataset.ready = 'true';
   if (state.refresh > 0) refreshTimer = setInterval(() => void refreshAll(), state.refresh * 1000);
 }
