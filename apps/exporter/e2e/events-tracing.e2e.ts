@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { createServer, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, runExporter, startExporter, type RunningExporter } from './exporter-process';
+import { freePort, parseSamples, runExporter, startExporter, type RunningExporter } from './exporter-process';
 
 interface OtlpRequest {
   contentType: string;
@@ -150,6 +150,12 @@ describe('exec-trace spans over OTLP', () => {
       }
       const sleep = children.find((span) => span.name === 'sleep');
       expect(Number((sleep?.endNs ?? 0n) - (sleep?.startNs ?? 0n)) / 1e9).toBeGreaterThanOrEqual(0.2);
+
+      const metrics = parseSamples(await (await fetch(`${exporter.url}/metrics`)).text());
+      expect(metrics.filter((s) => s.name === 'ebpf_exporter_tracing_lost_spans_total')).toEqual([
+        { name: 'ebpf_exporter_tracing_lost_spans_total', labels: { config: 'exec-trace', span: 'exec' }, value: 0 },
+      ]);
+      expect(metrics.find((s) => s.name === 'ebpf_exporter_decoder_errors_total')?.value).toBe(0);
     } finally {
       expect((await exporter.stop()).exitCode).toBe(0);
     }

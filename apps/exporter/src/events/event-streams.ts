@@ -24,7 +24,7 @@ export class EventStreams implements FamilySource {
   }
 
   async families(): Promise<MetricFamily[]> {
-    return this.counters.families();
+    return [...this.counters.families(), ...this.spans.families()];
   }
 
   /** Stops both kinds of streams and flushes the spans not yet exported. */

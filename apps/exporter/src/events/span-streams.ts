@@ -1,7 +1,7 @@
 // tracing.spans: every record of a span's ring buffer is decoded (uncached, as upstream) and becomes an
 // OpenTelemetry span, exported to wherever the OTEL_* environment variables say.
 import type { EventBuffer } from '@ebpf-exporter/bpf-native';
-import { decodeRecord, SKIP, type DecoderRegistry, type SpanConfig } from '@ebpf-exporter/metrics';
+import { decodeRecord, SKIP, type DecoderRegistry, type MetricFamily, type SpanConfig } from '@ebpf-exporter/metrics';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { AttachedConfig } from '../bpf-runtime';
@@ -16,11 +16,15 @@ import { spanFromRecord } from './span-record';
 /** Upstream sets OTEL_SERVICE_NAME to this when it is unset. */
 export const DEFAULT_SERVICE_NAME = 'ebpf_exporter';
 
+export const LOST_SPANS_METRIC = 'ebpf_exporter_tracing_lost_spans_total';
+
 interface SpanStream {
   attached: AttachedConfig;
   index: number;
   span: SpanConfig;
   service: string;
+  /** Records read from the ring buffer but dropped because JS fell behind. */
+  lost: number;
 }
 
 export class SpanStreams {
@@ -40,7 +44,7 @@ export class SpanStreams {
     const defaultService = env.OTEL_SERVICE_NAME || DEFAULT_SERVICE_NAME;
     this.emitter = new SpanEmitter(() => spanExportersFromEnv(env));
     this.streams = attached.flatMap((entry) =>
-      entry.config.tracing.spans.map((span, index) => ({ attached: entry, index, span, service: span.service ?? defaultService })),
+      entry.config.tracing.spans.map((span, index) => ({ attached: entry, index, span, service: span.service ?? defaultService, lost: 0 })),
     );
     if (this.streams.length === 0) return;
     // Export failures (collector down, bad endpoint) go to the SDK's error handler, which would print them
@@ -76,8 +80,25 @@ export class SpanStreams {
           onDecoderError(config.name, error instanceof Error ? error : new Error(String(error)));
         }
       };
-      this.buffers.push(object.openRingBuffer(stream.span.ringbuf, onRecord));
+      this.buffers.push(object.openRingBuffer(stream.span.ringbuf, onRecord, (count) => (stream.lost += count)));
     }
+  }
+
+  /** Upstream has no such metric; without it spans dropped under load would go unnoticed. */
+  families(): MetricFamily[] {
+    if (this.streams.length === 0) return [];
+    return [
+      {
+        name: LOST_SPANS_METRIC,
+        help: 'Span records read from a ring buffer but dropped because the exporter fell behind',
+        type: 'counter',
+        series: this.streams.map((stream) => ({
+          labelNames: ['config', 'span'],
+          labelValues: [stream.attached.config.name, stream.span.name],
+          value: stream.lost,
+        })),
+      },
+    ];
   }
 
   /** Stops reading and sends every span still queued; a failed export is logged, shutdown goes on. */
