@@ -1,5 +1,7 @@
 // The real exporter bundle (dist/apps/exporter, as `./ebpf_exporter` runs it) started on a free loopback
 // port, with the loop-delay probe preloaded and an IPC channel to ask it.
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChildServer, type ChildServer } from './child-server';
 import type { LoopDelayReport, ProbeRequest } from './loop-delay-probe';
@@ -13,6 +15,23 @@ export interface ExporterUnderTest extends ChildServer {
   loopDelayDuring<T>(during: () => Promise<T>): Promise<{ result: T; maxLoopDelayMs: number }>;
 }
 
+let bundleCopy: string | undefined;
+
+/**
+ * A private copy of dist/apps/exporter (bundle, addon, dashboard assets), taken once per run: other jobs
+ * rebuild dist/ at any time, and a rebuild in the middle of a run would swap the code being measured.
+ */
+function exporterBundle(): string {
+  if (bundleCopy) return bundleCopy;
+  const built = join(REPO_ROOT, 'dist/apps/exporter');
+  if (!existsSync(join(built, 'main.mjs'))) throw new Error(`${built}/main.mjs missing: run 'npx nx build exporter' first`);
+  const copy = mkdtempSync(join(tmpdir(), 'ebpf-exporter-bench-bundle-'));
+  cpSync(built, copy, { recursive: true });
+  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+  bundleCopy = copy;
+  return copy;
+}
+
 const STARTED_LINE = /Started with \d+ programs found in the config in (\d+)ms/;
 
 export async function startExporter(configDir: string, names: readonly string[], extraFlags: readonly string[] = []): Promise<ExporterUnderTest> {
@@ -22,7 +41,7 @@ export async function startExporter(configDir: string, names: readonly string[],
       '--enable-source-maps',
       '--import',
       join(BENCH_BUILD, 'loop-delay-probe.mjs'),
-      join(REPO_ROOT, 'dist/apps/exporter/main.mjs'),
+      join(exporterBundle(), 'main.mjs'),
       `--config.dir=${configDir}`,
       `--config.names=${names.join(',')}`,
       '--web.listen-address=127.0.0.1:{port}',

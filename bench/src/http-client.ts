@@ -40,15 +40,22 @@ export function timedGet(url: string, options: { keepText?: boolean; timeoutMs?:
 
 /**
  * Sends GET `url` every `intervalMs` until `until` settles and returns the slowest answer: how long other
- * requests wait while the server is busy with a scrape.
+ * requests wait while the server is busy with a scrape. A request that fails or times out counts with the
+ * time it waited, so a server that stops answering shows up as slow, not as a crashed benchmark.
  */
-export async function slowestAnswerDuring(url: string, until: Promise<unknown>, intervalMs: number): Promise<number> {
+export async function slowestAnswerDuring(url: string, until: Promise<unknown>, intervalMs: number, timeoutMs = 30_000): Promise<number> {
   let done = false;
   void until.finally(() => (done = true)).catch(() => undefined);
   let slowest = 0;
   const pending: Promise<void>[] = [];
   while (!done) {
-    pending.push(timedGet(url).then(({ ms }) => void (slowest = Math.max(slowest, ms))));
+    const sent = performance.now();
+    pending.push(
+      timedGet(url, { timeoutMs }).then(
+        ({ ms }) => void (slowest = Math.max(slowest, ms)),
+        () => void (slowest = Math.max(slowest, performance.now() - sent)),
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   await Promise.all(pending);

@@ -52,6 +52,23 @@ export function renderBaselineTable(results: BenchmarkResults): string {
   );
 }
 
+export function renderPhaseTable(results: BenchmarkResults): string {
+  return table(
+    ['series', 'read (BpfMap.read) ms', 'collect (decode, aggregate, order) ms', 'format (text chunks) ms', 'sum ms', 'C floor ms'],
+    results.phases.map((p) => {
+      const floor = results.scrapes.find((r) => r.fixture.name === p.fixture.name)?.floorMs.median;
+      return [
+        seriesLabel(p.fixture.series),
+        ms(p.readMs),
+        ms(p.collectMs),
+        ms(p.formatMs),
+        ms(p.readMs + p.collectMs + p.formatMs),
+        floor === undefined ? '-' : ms(floor),
+      ];
+    }),
+  );
+}
+
 export function renderKernelTable(results: BenchmarkResults): string {
   return table(
     ['sys_enter probe', 'ns per getpid', 'added ns'],
@@ -83,6 +100,10 @@ ${renderTargets(results)}
 
 ${renderScrapeTable(results)}
 ${soak?.soak ? `\nMemory soak: ${soak.soak.scrapes} scrapes of the ${soak.fixture.name} map, median RSS ${soak.soak.startRssMiB.toFixed(1)} MiB over the first tenth, ${soak.soak.endRssMiB.toFixed(1)} MiB over the last tenth (${soak.soak.growthPercent.toFixed(2)}%).\n` : ''}
+## Where the time goes (in-process, median of ${results.phases[0]?.rounds ?? 0} rounds after a cache-filling one)
+
+${renderPhaseTable(results)}
+
 ## Naive baseline (prom-client: \`Gauge.set\` per series, then \`registry.metrics()\`)
 
 ${renderBaselineTable(results)}

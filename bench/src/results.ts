@@ -1,4 +1,5 @@
 import type { KernelOverhead } from './kernel-overhead';
+import type { PhaseBreakdown } from './phase-breakdown';
 import type { BaselineResult, ScrapeCaseResult } from './scrape-cases';
 import type { StartupResult } from './startup';
 
@@ -17,6 +18,7 @@ export interface BenchmarkResults {
   machine: MachineState;
   scrapes: ScrapeCaseResult[];
   baselines: BaselineResult[];
+  phases: PhaseBreakdown[];
   kernel: KernelOverhead;
   startup: StartupResult;
 }

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release } from 'node:os';
 import { measureKernelOverhead } from './kernel-overhead';
+import { measurePhases } from './phase-breakdown';
 import { REPO_ROOT } from './paths';
 import type { BenchmarkResults } from './results';
 import { COUNTER_CASES, HISTOGRAM_CASE, runBaseline, runScrapeCase, type FixtureCase } from './scrape-cases';
@@ -11,11 +12,15 @@ export interface RunPlan {
   quick: boolean;
   fixtures: readonly FixtureCase[];
   scrapes: number;
+  /** Time allowed for the timed scrapes of one case. */
+  scrapeBudgetMs: number;
   floorRounds: number;
   /** The fixture whose exporter also runs the memory soak, and for how many scrapes. */
   soak: { fixture: string; scrapes: number };
   baselineFixtures: readonly string[];
   baselineScrapes: number;
+  /** Counter fixtures whose scrape is also taken apart phase by phase in-process, and how many rounds. */
+  phases: { fixtures: readonly string[]; rounds: number };
   getpid: { calls: number; rounds: number };
   startupRuns: number;
   probeIntervalMs: number;
@@ -27,10 +32,12 @@ export const FULL_PLAN: RunPlan = {
   quick: false,
   fixtures: [...COUNTER_CASES, HISTOGRAM_CASE],
   scrapes: 20,
+  scrapeBudgetMs: 120_000,
   floorRounds: 20,
   soak: { fixture: '10k', scrapes: 1000 },
   baselineFixtures: ['1k', '10k', '100k'],
   baselineScrapes: 20,
+  phases: { fixtures: ['100k', '1m'], rounds: 5 },
   getpid: { calls: 1_000_000, rounds: 5 },
   startupRuns: 3,
   probeIntervalMs: 25,
@@ -41,10 +48,12 @@ export const QUICK_PLAN: RunPlan = {
   quick: true,
   fixtures: [...byName('1k'), HISTOGRAM_CASE],
   scrapes: 3,
+  scrapeBudgetMs: 60_000,
   floorRounds: 3,
   soak: { fixture: '1k', scrapes: 20 },
   baselineFixtures: ['1k'],
   baselineScrapes: 3,
+  phases: { fixtures: ['1k'], rounds: 2 },
   getpid: { calls: 20_000, rounds: 1 },
   startupRuns: 1,
   probeIntervalMs: 25,
@@ -64,12 +73,17 @@ export async function runBenchmark(plan: RunPlan, progress: (line: string) => vo
   for (const fixture of plan.fixtures) {
     progress(`scrape ${fixture.name}...`);
     const soakScrapes = fixture.name === plan.soak.fixture ? plan.soak.scrapes : 0;
-    scrapes.push(await runScrapeCase(fixture, { scrapes: plan.scrapes, floorRounds: plan.floorRounds, soakScrapes, probeIntervalMs: plan.probeIntervalMs }));
+    scrapes.push(await runScrapeCase(fixture, { scrapes: plan.scrapes, budgetMs: plan.scrapeBudgetMs, floorRounds: plan.floorRounds, soakScrapes, probeIntervalMs: plan.probeIntervalMs }));
   }
   const baselines = [];
   for (const fixture of plan.fixtures.filter((f) => plan.baselineFixtures.includes(f.name))) {
     progress(`prom-client baseline ${fixture.name}...`);
     baselines.push(await runBaseline(fixture, plan.baselineScrapes));
+  }
+  const phases = [];
+  for (const fixture of COUNTER_CASES.filter((c) => plan.phases.fixtures.includes(c.name))) {
+    progress(`phases ${fixture.name}...`);
+    phases.push(await measurePhases(fixture, plan.phases.rounds));
   }
   progress('getpid probes...');
   const kernel = await measureKernelOverhead(plan.getpid.calls, plan.getpid.rounds);
@@ -82,6 +96,7 @@ export async function runBenchmark(plan: RunPlan, progress: (line: string) => vo
     machine: { kernel: release(), cpus: cpus().length, loadStart, loadEnd: loadavg()[0] as number },
     scrapes,
     baselines,
+    phases,
     kernel,
     startup,
   };

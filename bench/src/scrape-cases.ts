@@ -45,6 +45,8 @@ export const HISTOGRAM_CASE: FixtureCase = {
 export interface ScrapeOptions {
   /** Timed scrapes after the first (cold) one and one warm-up. */
   scrapes: number;
+  /** Stop timing scrapes after this long even if fewer than `scrapes` ran (the count is reported). */
+  budgetMs: number;
   /** Whole-map C reads for the floor. */
   floorRounds: number;
   /** Scrapes of the memory soak; 0 skips it. */
@@ -80,6 +82,9 @@ export interface ScrapeCaseResult {
   soak?: SoakResult;
 }
 
+/** A scrape slower than this is a failure: the 1M case takes seconds, not minutes. */
+const SCRAPE_TIMEOUT_MS = 300_000;
+
 function writeConfig(dir: string, fixture: FixtureCase): string {
   const name = `bench_${fixture.name}`;
   writeFileSync(join(dir, `${name}.yaml`), fixture.kind === 'counter' ? COUNTER_CONFIG : HISTOGRAM_CONFIG);
@@ -105,7 +110,7 @@ async function fill(exporter: ExporterUnderTest, fixture: FixtureCase): Promise<
 async function soak(exporter: ExporterUnderTest, metricsUrl: string, scrapes: number): Promise<SoakResult> {
   const rss: number[] = [];
   for (let i = 0; i < scrapes; i++) {
-    const response = await timedGet(metricsUrl);
+    const response = await timedGet(metricsUrl, { timeoutMs: SCRAPE_TIMEOUT_MS });
     if (response.status !== 200) throw new Error(`soak scrape ${i} answered ${response.status}`);
     rss.push(exporter.memory().rssMiB);
   }
@@ -122,19 +127,21 @@ export async function runScrapeCase(fixture: FixtureCase, options: ScrapeOptions
     exporter = await startExporter(configDir, [writeConfig(configDir, fixture)]);
     const map = await fill(exporter, fixture);
     const metricsUrl = `${exporter.baseUrl}/metrics`;
+    const scrapeTimeout = { timeoutMs: SCRAPE_TIMEOUT_MS };
 
-    const cold = await timedGet(metricsUrl, { keepText: true });
+    const cold = await timedGet(metricsUrl, { keepText: true, ...scrapeTimeout });
     expectSeries(cold.text ?? '', fixture, 'exporter');
-    await timedGet(metricsUrl);
+    await timedGet(metricsUrl, scrapeTimeout);
 
     const scrapeMs: number[] = [];
     const scrapeCpuMs: number[] = [];
     let maxLoopDelayMs = 0;
     let slowestOtherRequestMs = 0;
-    for (let i = 0; i < options.scrapes; i++) {
+    const timingStarted = performance.now();
+    for (let i = 0; i < options.scrapes && performance.now() - timingStarted < options.budgetMs; i++) {
       const cpuBefore = exporter.cpuMs();
       const { result, maxLoopDelayMs: delay } = await exporter.loopDelayDuring(async () => {
-        const scrape = timedGet(metricsUrl);
+        const scrape = timedGet(metricsUrl, scrapeTimeout);
         const other = slowestAnswerDuring(`${exporter?.baseUrl}/`, scrape, options.probeIntervalMs);
         return Promise.all([scrape, other]);
       });

@@ -1,0 +1,71 @@
+// Where a scrape's time goes, phase by phase, measured in this process on a real map: the same fixture
+// object loaded through the addon, filled by map-tool, then read (BpfMap.read: batch lookups on a libuv
+// worker), collected (decode + aggregate + order) and formatted (the text chunks the server streams).
+import { BpfObject } from '@ebpf-exporter/bpf-native';
+import { ConfigCollector, createDecoderRegistry, parseConfig, textChunks, type DecoderEnvironment, type MapDump } from '@ebpf-exporter/metrics';
+import { join } from 'node:path';
+import { COUNTER_CONFIG } from './fixture-series';
+import { fillCounterMap } from './native-tools';
+import { BENCH_BUILD } from './paths';
+import type { FixtureCase } from './scrape-cases';
+import { median } from './stats';
+
+export interface PhaseBreakdown {
+  fixture: FixtureCase;
+  rounds: number;
+  /** Median wall-clock milliseconds of each phase. */
+  readMs: number;
+  collectMs: number;
+  formatMs: number;
+  /** Characters of exposition text. */
+  bytes: number;
+}
+
+/**
+ * The fixture's counter labels only use the `uint` decoder; host lookups (kallsyms, cgroups, PCI names) are
+ * never asked for, so this environment leaves them empty rather than reading the host.
+ */
+const UINT_ONLY_ENVIRONMENT: DecoderEnvironment = {
+  littleEndian: true,
+  arch: 'x86_64',
+  kallsyms: () => '',
+  partitions: () => '',
+  ifname: () => undefined,
+  cgroupPath: () => undefined,
+  pciIds: () => undefined,
+};
+
+export async function measurePhases(fixture: FixtureCase, rounds: number): Promise<PhaseBreakdown> {
+  const object = BpfObject.open(join(BENCH_BUILD, `scrape-fixture-${fixture.name}.bpf.o`));
+  try {
+    await object.load();
+    await fillCounterMap(process.pid, 'ops_total', fixture.entries);
+    const map = object.map('ops_total');
+    const collector = new ConfigCollector(parseConfig(COUNTER_CONFIG, 'bench_phases.yaml'), createDecoderRegistry(UINT_ONLY_ENVIRONMENT));
+    const readMs: number[] = [];
+    const collectMs: number[] = [];
+    const formatMs: number[] = [];
+    let bytes = 0;
+    // One extra round first: it fills the label cache, as the exporter's first scrape does.
+    for (let round = 0; round <= rounds; round++) {
+      let started = performance.now();
+      const dump: MapDump = await map.read();
+      const read = performance.now() - started;
+      started = performance.now();
+      const { families, errors } = await collector.collect({ readMap: async () => dump });
+      if (errors.length > 0) throw new Error(`collect failed: ${errors[0]?.error.message}`);
+      const collect = performance.now() - started;
+      started = performance.now();
+      bytes = 0;
+      for (const chunk of textChunks(families, 'text')) bytes += chunk.length;
+      const format = performance.now() - started;
+      if (round === 0) continue;
+      readMs.push(read);
+      collectMs.push(collect);
+      formatMs.push(format);
+    }
+    return { fixture, rounds, readMs: median(readMs), collectMs: median(collectMs), formatMs: median(formatMs), bytes };
+  } finally {
+    object.close();
+  }
+}
