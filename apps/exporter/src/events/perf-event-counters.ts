@@ -1,6 +1,7 @@
 // Every perf_event_array counter of every config: one perf buffer per counter map, the flush_interval
-// reset, and the events the kernel lost because a perf buffer was full. Upstream creates a counter for the
-// lost events but never exports it; here it is ebpf_exporter_perf_event_array_lost_events_total.
+// reset, and the events lost because a perf buffer (or the addon's queue towards JS) was full. Upstream
+// creates a counter for lost events but never exports it; here it is
+// ebpf_exporter_perf_event_array_lost_events_total.
 import type { EventBuffer } from '@ebpf-exporter/bpf-native';
 import type { DecoderRegistry, MetricFamily } from '@ebpf-exporter/metrics';
 import type { AttachedConfig } from '../bpf-runtime';
@@ -66,7 +67,7 @@ export class PerfEventCounters {
       ...this.streams.map((stream) => stream.counter.family()),
       {
         name: LOST_EVENTS_METRIC,
-        help: 'Events of a perf_event_array counter that the kernel dropped because its perf buffer was full',
+        help: 'Events of a perf_event_array counter lost before they were counted: its perf buffer or the exporter record queue was full',
         type: 'counter',
         series: this.streams.map((stream) => ({
           labelNames: ['config', 'counter'],
