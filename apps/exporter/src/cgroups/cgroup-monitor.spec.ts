@@ -1,15 +1,21 @@
 // Runs against this machine's real cgroup filesystems (hybrid layout, as root) with the real fanotify watch;
-// only the clock is injected, so grace periods pass without waiting ten minutes.
+// only the clock is injected, so grace periods pass without waiting ten minutes. Each hierarchy is watched
+// from a directory of this test's own, so cgroups other tests make at the same time do not count.
 import { mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CgroupWatch } from '@ebpf-exporter/bpf-native';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CgroupMonitor, type CgroupChange, type CgroupMonitorOptions } from './cgroup-monitor';
-import { parseCgroupMounts } from './cgroup-mounts';
+import { parseCgroupMounts, type CgroupMount } from './cgroup-mounts';
 
-const MOUNTS = parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8'));
-const V2 = MOUNTS.find((m) => m.version === 2);
-const V1 = MOUNTS.find((m) => m.version === 1);
+const SYSTEM_MOUNTS = parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8'));
+const SYSTEM_V2 = SYSTEM_MOUNTS.find((m) => m.version === 2);
+const SYSTEM_V1 = SYSTEM_MOUNTS.find((m) => m.version === 1);
+const own = (mount: CgroupMount | undefined): CgroupMount | undefined =>
+  mount && { path: join(mount.path, `monitor-spec-${process.pid}`), version: mount.version };
+const V2 = own(SYSTEM_V2);
+const V1 = own(SYSTEM_V1);
+const MOUNTS = [V2, V1].filter((m) => m !== undefined);
 const MINUTE = 60_000;
 
 const monitors: CgroupMonitor[] = [];
@@ -51,6 +57,14 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
+beforeAll(() => {
+  for (const mount of MOUNTS) mkdirSync(mount.path);
+});
+
+afterAll(() => {
+  for (const mount of MOUNTS) rmdirSync(mount.path);
+});
+
 afterEach(() => {
   for (const m of monitors.splice(0)) m.close();
   for (const path of created.splice(0).reverse()) rmdirSync(path);
@@ -65,6 +79,10 @@ describe.runIf(V2 !== undefined)('CgroupMonitor', () => {
     const m = monitor();
     expect(m.resolve(statSync(v2, { bigint: true }).ino)).toBe(v2);
     expect(m.resolve(early.id)).toBe(early.path);
+    const system = monitor({ mounts: SYSTEM_MOUNTS });
+    const root = SYSTEM_V2?.path ?? '';
+    expect(system.resolve(statSync(root, { bigint: true }).ino)).toBe(root);
+    expect(system.resolve(early.id)).toBe(early.path);
   });
 
   it('learns new cgroups from fanotify without walking', async () => {
@@ -145,6 +163,21 @@ describe.runIf(V2 !== undefined)('CgroupMonitor', () => {
     expect(m.resolve(late.id)).toBeUndefined(); // the next walk is not due yet
     clock += 1000;
     expect(m.resolve(late.id)).toBe(late.path);
+  });
+
+  it('without fanotify, walks periodically so subscribers still see cgroups come and go', async () => {
+    const m = monitor({ watch: undefined, pollIntervalMs: 20 });
+    const changes: CgroupChange[] = [];
+    m.subscribe((change) => changes.push(change));
+    changes.length = 0;
+    const polled = makeCgroup(v2, 'polled');
+    await until(() => changes.length === 1);
+    removeCgroup(polled.path);
+    await until(() => changes.length === 2);
+    expect(changes).toEqual([
+      { kind: 'add', id: polled.id, path: polled.path, version: 2 },
+      { kind: 'remove', id: polled.id, path: polled.path, version: 2 },
+    ]);
   });
 
   it('falls back to walks when the watch cannot start, and says why', () => {
