@@ -1,6 +1,7 @@
 // Socket activation without systemd: the test plays systemd's part, opening the listening socket,
 // passing it as fd 3 with LISTEN_FDS/LISTEN_PID, and closing its own copy.
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { LAUNCHER, REPO_ROOT } from './exporter-process';
@@ -12,12 +13,14 @@ describe('--web.listen-address=fd://0', () => {
     const { port } = server.address() as AddressInfo;
     const fd = (server as unknown as { _handle: { fd: number } })._handle.fd;
     // `exec` keeps the shell's pid through the launcher into node, so LISTEN_PID=$$ names the exporter.
-    const child = execa('sh', ['-c', `LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" "$@"`, LAUNCHER, '--config.dir=examples', '--config.names=timers', '--web.listen-address=fd://0'], {
+    // execa types have no slot for a raw descriptor in stdio; node's spawn passes it as fd 3.
+    const child = spawn('sh', ['-c', `LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" "$@"`, LAUNCHER, '--config.dir=examples', '--config.names=timers', '--web.listen-address=fd://0'], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe', fd],
-      reject: false,
-      all: true,
     });
+    let output = '';
+    for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(child, 'exit') as Promise<[number | null]>;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     try {
       let body = '';
@@ -29,8 +32,8 @@ describe('--web.listen-address=fd://0', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    const result = await child;
-    expect(result.all).toContain('Listening on fd://0 (socket activation)');
-    expect(result.exitCode).toBe(0);
+    const [exitCode] = await exited;
+    expect(output).toContain('Listening on fd://0 (socket activation)');
+    expect(exitCode).toBe(0);
   });
 });
