@@ -12,9 +12,9 @@ describe.skipIf(!isRoot)('benchmark --quick (needs root: BPF map creation and pr
   it('measures every part of the harness end to end', async () => {
     const results = await runBenchmark(QUICK_PLAN);
 
-    expect(results.scrapes.map((r) => r.fixture.name)).toEqual(['1k', 'hist']);
+    expect(results.scrapes.map((r) => `${r.fixture.name} ${r.flags.length}`)).toEqual(['1k 1', '1k 0', 'hist 1']);
     for (const scrape of results.scrapes) {
-      expect(scrape.scrapeMs.samples).toBe(QUICK_PLAN.scrapes);
+      expect(scrape.scrapeMs.samples).toBe(scrape.flags.length > 0 ? QUICK_PLAN.scrapes : QUICK_PLAN.defaultFlags.scrapes);
       expect(scrape.floorMs.samples).toBe(QUICK_PLAN.floorRounds);
       expect(scrape.floorMs.median).toBeGreaterThan(0);
       expect(scrape.scrapeCpuMs.median).toBeGreaterThan(0);
@@ -30,6 +30,6 @@ describe.skipIf(!isRoot)('benchmark --quick (needs root: BPF map creation and pr
 
     // Quick mode judges nothing, but every target it has data for is listed.
     expect(judgeTargets(results).every((v) => v.met === undefined)).toBe(true);
-    expect(renderReport(results, '')).toContain('| counter 1k | 1k |');
+    expect(renderReport(results, '')).toContain('| counter 1k | history off | 1k |');
   });
 });

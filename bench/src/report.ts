@@ -1,5 +1,5 @@
 // BENCHMARKS.md (and the table printed by `npx nx bench bench`), rendered from one run's results.
-import type { BenchmarkResults } from './results';
+import { scrapeOf, type BenchmarkResults } from './results';
 import { judgeTargets } from './targets';
 
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
@@ -15,9 +15,10 @@ function seriesLabel(series: number): string {
 
 export function renderScrapeTable(results: BenchmarkResults): string {
   return table(
-    ['map', 'series', 'body MiB', 'C floor ms', 'scrape median ms', 'p99 ms', 'n', 'cold ms', 'x floor', 'CPU ms (exporter / floor)', 'max loop stall ms', 'slowest other request ms', 'RSS / peak MiB'],
+    ['map', 'exporter flags', 'series', 'body MiB', 'C floor ms', 'scrape median ms', 'p99 ms', 'n', 'cold ms', 'x floor', 'CPU ms (exporter / floor)', 'max loop stall ms', 'slowest other request ms', 'RSS / peak MiB'],
     results.scrapes.map((r) => [
       r.fixture.kind === 'counter' ? `counter ${r.fixture.name}` : `histogram ${r.fixture.series}x${r.fixture.entries / r.fixture.series}`,
+      r.flags.length === 0 ? 'defaults (history on)' : 'history off',
       seriesLabel(r.fixture.series),
       r.bodyMiB.toFixed(2),
       ms(r.floorMs.median),
@@ -38,7 +39,7 @@ export function renderBaselineTable(results: BenchmarkResults): string {
   return table(
     ['series', 'prom-client median ms', 'p99 ms', 'CPU ms', 'RSS MiB', 'exporter median ms', 'speedup'],
     results.baselines.map((b) => {
-      const ours = results.scrapes.find((r) => r.fixture.name === b.fixture.name);
+      const ours = scrapeOf(results, b.fixture.name);
       return [
         seriesLabel(b.fixture.series),
         ms(b.scrapeMs.median),
@@ -56,7 +57,7 @@ export function renderPhaseTable(results: BenchmarkResults): string {
   return table(
     ['series', 'read (BpfMap.read) ms', 'collect (decode, aggregate, order) ms', 'format (text chunks) ms', 'sum ms', 'C floor ms'],
     results.phases.map((p) => {
-      const floor = results.scrapes.find((r) => r.fixture.name === p.fixture.name)?.floorMs.median;
+      const floor = scrapeOf(results, p.fixture.name)?.floorMs.median;
       return [
         seriesLabel(p.fixture.series),
         ms(p.readMs),

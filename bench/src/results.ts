@@ -22,3 +22,8 @@ export interface BenchmarkResults {
   kernel: KernelOverhead;
   startup: StartupResult;
 }
+
+/** The scrape case of a fixture measured on the scrape path alone (dashboard history off). */
+export function scrapeOf(results: BenchmarkResults, fixture: string): ScrapeCaseResult | undefined {
+  return results.scrapes.find((r) => r.fixture.name === fixture && r.flags.length > 0);
+}

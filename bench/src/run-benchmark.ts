@@ -5,7 +5,7 @@ import { measureKernelOverhead } from './kernel-overhead';
 import { measurePhases } from './phase-breakdown';
 import { REPO_ROOT } from './paths';
 import type { BenchmarkResults } from './results';
-import { COUNTER_CASES, HISTOGRAM_CASE, runBaseline, runScrapeCase, type FixtureCase } from './scrape-cases';
+import { COUNTER_CASES, HISTOGRAM_CASE, HISTORY_OFF, runBaseline, runScrapeCase, type FixtureCase } from './scrape-cases';
 import { measureStartup } from './startup';
 
 export interface RunPlan {
@@ -15,6 +15,8 @@ export interface RunPlan {
   /** Time allowed for the timed scrapes of one case. */
   scrapeBudgetMs: number;
   floorRounds: number;
+  /** A fixture scraped once more with the exporter's default flags (dashboard history on), and how often. */
+  defaultFlags: { fixture: string; scrapes: number };
   /** The fixture whose exporter also runs the memory soak, and for how many scrapes. */
   soak: { fixture: string; scrapes: number };
   baselineFixtures: readonly string[];
@@ -34,6 +36,7 @@ export const FULL_PLAN: RunPlan = {
   scrapes: 20,
   scrapeBudgetMs: 120_000,
   floorRounds: 20,
+  defaultFlags: { fixture: '1m', scrapes: 5 },
   soak: { fixture: '10k', scrapes: 1000 },
   baselineFixtures: ['1k', '10k', '100k'],
   baselineScrapes: 20,
@@ -50,6 +53,7 @@ export const QUICK_PLAN: RunPlan = {
   scrapes: 3,
   scrapeBudgetMs: 60_000,
   floorRounds: 3,
+  defaultFlags: { fixture: '1k', scrapes: 2 },
   soak: { fixture: '1k', scrapes: 20 },
   baselineFixtures: ['1k'],
   baselineScrapes: 3,
@@ -73,7 +77,12 @@ export async function runBenchmark(plan: RunPlan, progress: (line: string) => vo
   for (const fixture of plan.fixtures) {
     progress(`scrape ${fixture.name}...`);
     const soakScrapes = fixture.name === plan.soak.fixture ? plan.soak.scrapes : 0;
-    scrapes.push(await runScrapeCase(fixture, { scrapes: plan.scrapes, budgetMs: plan.scrapeBudgetMs, floorRounds: plan.floorRounds, soakScrapes, probeIntervalMs: plan.probeIntervalMs }));
+    const options = { budgetMs: plan.scrapeBudgetMs, floorRounds: plan.floorRounds, probeIntervalMs: plan.probeIntervalMs };
+    scrapes.push(await runScrapeCase(fixture, { ...options, scrapes: plan.scrapes, soakScrapes, exporterFlags: HISTORY_OFF }));
+    if (fixture.name === plan.defaultFlags.fixture) {
+      progress(`scrape ${fixture.name} with default flags...`);
+      scrapes.push(await runScrapeCase(fixture, { ...options, scrapes: plan.defaultFlags.scrapes, soakScrapes: 0, exporterFlags: [] }));
+    }
   }
   const baselines = [];
   for (const fixture of plan.fixtures.filter((f) => plan.baselineFixtures.includes(f.name))) {

@@ -1,7 +1,6 @@
 // The issue's targets, judged from one run's numbers. Ratios compare medians of the same run, so a busy
 // neighbour stretches both sides; CPU-time ratios are shown beside the wall-clock ones as a cross-check.
-import type { BenchmarkResults } from './results';
-import type { ScrapeCaseResult } from './scrape-cases';
+import { scrapeOf, type BenchmarkResults } from './results';
 
 export interface TargetVerdict {
   target: string;
@@ -23,15 +22,12 @@ export const LIMITS = {
 
 const fixed = (n: number, digits = 1) => n.toFixed(digits);
 
-function scrapeCase(results: BenchmarkResults, name: string): ScrapeCaseResult | undefined {
-  return results.scrapes.find((result) => result.fixture.name === name);
-}
 
 export function judgeTargets(results: BenchmarkResults): TargetVerdict[] {
   const judged = (met: boolean) => (results.quick ? undefined : met);
   const verdicts: TargetVerdict[] = [];
 
-  const hundredK = scrapeCase(results, '100k');
+  const hundredK = scrapeOf(results, '100k');
   if (hundredK) {
     const ratio = hundredK.scrapeMs.median / hundredK.floorMs.median;
     const cpuRatio = hundredK.scrapeCpuMs.median / hundredK.floorCpuMs.median;
@@ -52,7 +48,7 @@ export function judgeTargets(results: BenchmarkResults): TargetVerdict[] {
     }
   }
 
-  const million = scrapeCase(results, '1m');
+  const million = scrapeOf(results, '1m');
   if (million) {
     verdicts.push({
       target: `1M-series scrape completes while other requests answer within ${LIMITS.otherRequestMs} ms`,
