@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CgroupWatch, type CgroupEvent } from './index.js';
@@ -65,6 +67,12 @@ describe('CgroupWatch', () => {
     created.push(dir);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(events).toEqual([]);
+  });
+
+  it('lets the process exit cleanly with a watch open and events in flight', () => {
+    const script = fileURLToPath(new URL('../test-fixtures/exit-with-open-watch.ts', import.meta.url));
+    const output = execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(output.trim()).toBe('delivered');
   });
 
   it('names the path it cannot watch', () => {
