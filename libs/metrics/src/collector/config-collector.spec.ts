@@ -257,4 +257,36 @@ describe('ConfigCollector', () => {
     const result = await collectorFor(yaml, env).collect(new RecordedMapSource({}));
     expect(result).toEqual({ families: [], errors: [] });
   });
+  describe('large maps', { timeout: 60_000 }, () => {
+    // Just over one slice (32k entries), so every walk pauses once.
+    const indexes = Array.from({ length: 40_000 }, (_, i) => 40_000 - i);
+    const source = new RecordedMapSource({ test: { packets_total: ifaceMap(indexes) } });
+    const labelsOf = (result: { families: MetricFamily[] }) => seriesOf(result.families[0]).map(([labels]) => labels);
+
+    it('lets timers run while it walks the map, between slices', async () => {
+      const collector = collectorFor(IFACE_COUNTER, countingHost().env);
+      let timerRan = false;
+      setTimeout(() => (timerRan = true), 0);
+      const scrape = collector.collect(source).then((result) => ({ result, timerRanBefore: timerRan }));
+      const { result, timerRanBefore } = await scrape;
+      expect(timerRanBefore).toBe(true);
+      expect(result.families[0]?.series).toHaveLength(indexes.length);
+    });
+
+    it('emits counter series sorted by label values, on the first scrape and on later ones', async () => {
+      const collector = collectorFor(IFACE_COUNTER, countingHost().env);
+      const expected = indexes.map((index) => `if${index}`).sort();
+      expect(labelsOf(await collector.collect(source))).toEqual(expected);
+      expect(labelsOf(await collector.collect(source))).toEqual(expected);
+      const fewer = new RecordedMapSource({ test: { packets_total: ifaceMap([5, 40_001, ...indexes.slice(0, 1000)]) } });
+      expect(labelsOf(await collector.collect(fewer))).toEqual(['if5', 'if40001', ...indexes.slice(0, 1000).map((i) => `if${i}`)].sort());
+    });
+
+    it('runs overlapping scrapes one after the other, each with every series once', async () => {
+      const collector = collectorFor(IFACE_COUNTER, countingHost().env);
+      const [first, second] = await Promise.all([collector.collect(source), collector.collect(source)]);
+      expect(seriesOf(first.families[0])).toHaveLength(indexes.length);
+      expect(seriesOf(second.families[0])).toEqual(seriesOf(first.families[0]));
+    });
+  });
 });

@@ -2,8 +2,9 @@ import type { Config, CounterConfig, HistogramConfig } from '../config/types';
 import type { DecoderRegistry } from '../decoders/registry';
 import type { HistogramSeries, MapSource, MetricFamily, ScalarSeries } from '../model';
 import { reconstructHistogram } from './histogram';
-import { KeyDecoder } from './key-decoder';
-import { visitMapEntries } from './map-entries';
+import { KeyDecoder, type DecodedKey } from './key-decoder';
+import { visitMapEntries, type Slicing } from './map-entries';
+import { orderSeries, type SeriesOrdering } from './series-order';
 
 export interface CollectorOptions {
   /**
@@ -35,13 +36,25 @@ interface MetricPlan<C extends CounterConfig | HistogramConfig> {
   keyDecoder: KeyDecoder;
 }
 
+interface CounterPlan extends MetricPlan<CounterConfig> {
+  /** How the last scrape ordered the series (see orderSeries). */
+  ordering: SeriesOrdering;
+}
+
+/**
+ * 32k map entries (~10-20 ms of decoding) between two yields to the event loop, so a million-entry map
+ * leaves the server free to answer other requests while it is collected. setTimeout exists in browsers
+ * and Node alike.
+ */
+const SLICING: Slicing = { entries: 32_768, pause: () => new Promise((resolve) => setTimeout(resolve, 0)) };
+
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
 /** Reads the maps of one config and turns them into metric families, one scrape per `collect` call. */
 export class ConfigCollector {
-  private readonly counters: MetricPlan<CounterConfig>[];
+  private readonly counters: CounterPlan[];
   private readonly histograms: MetricPlan<HistogramConfig>[];
   private readonly littleEndian: boolean;
 
@@ -61,6 +74,7 @@ export class ConfigCollector {
       .map((counter) => ({
         config: counter,
         keyDecoder: new KeyDecoder(decoders, { labels: counter.labels, lastLabelIsBucket: false, ...cacheOptions }),
+        ordering: { pass: 0, count: 0 },
       }));
     this.histograms = config.metrics.histograms.map((histogram) => ({
       config: histogram,
@@ -68,7 +82,21 @@ export class ConfigCollector {
     }));
   }
 
-  async collect(source: MapSource): Promise<CollectResult> {
+  /** The scrape in progress: scrapes of one collector run one after the other (see `collect`). */
+  private running: Promise<unknown> = Promise.resolve();
+
+  /**
+   * One scrape. A scrape yields to the event loop while it walks large maps, so two callers (a Prometheus
+   * scrape and the dashboard's sampler) could otherwise interleave on the same cached keys and pass marks;
+   * calls are queued instead.
+   */
+  collect(source: MapSource): Promise<CollectResult> {
+    const scrape = this.running.then(() => this.collectNow(source));
+    this.running = scrape.catch(() => undefined);
+    return scrape;
+  }
+
+  private async collectNow(source: MapSource): Promise<CollectResult> {
     const result: CollectResult = { families: [], errors: [] };
     for (const plan of this.counters) {
       try {
@@ -87,36 +115,42 @@ export class ConfigCollector {
     return result;
   }
 
-  private async collectCounter(source: MapSource, { config, keyDecoder }: MetricPlan<CounterConfig>): Promise<MetricFamily> {
+  private async collectCounter(source: MapSource, plan: CounterPlan): Promise<MetricFamily> {
+    const { config, keyDecoder } = plan;
     const dump = await source.readMap(this.config.name, config.name);
     const series: (ScalarSeries & { value: number })[] = [];
+    const keys: DecodedKey[] = [];
     const labelNames = keyDecoder.labelNames;
     const pass = ++passCounter;
     // Keys with equal labels share one DecodedKey (see KeyDecoder), so marking it with the pass is enough
     // to add them up: no per-scrape lookup table over a million keys.
-    visitMapEntries(dump, config.labels, keyDecoder, this.littleEndian, (key, value) => {
+    const visit = (key: DecodedKey, value: number) => {
       if (key.pass === pass) {
         (series[key.seriesIndex] as ScalarSeries & { value: number }).value += value;
       } else {
         key.pass = pass;
         key.seriesIndex = series.length;
         series.push({ labelNames, labelValues: key.labelValues, value });
+        keys.push(key);
       }
-    });
-    return { name: `${METRIC_NAMESPACE}_${config.name}`, help: config.help, type: 'counter', series };
+    };
+    await visitMapEntries(dump, config.labels, keyDecoder, this.littleEndian, visit, SLICING);
+    const { sorted, ordering } = orderSeries(series, keys, plan.ordering, pass);
+    plan.ordering = ordering;
+    return { name: `${METRIC_NAMESPACE}_${config.name}`, help: config.help, type: 'counter', series: sorted };
   }
 
   private async collectHistogram(source: MapSource, { config, keyDecoder }: MetricPlan<HistogramConfig>): Promise<MetricFamily> {
     const dump = await source.readMap(this.config.name, config.name);
     const groups = new Map<string, { labelValues: string[]; counts: Map<number, number> }>();
-    visitMapEntries(dump, config.labels, keyDecoder, this.littleEndian, (key, value) => {
+    await visitMapEntries(dump, config.labels, keyDecoder, this.littleEndian, (key, value) => {
       let group = groups.get(key.seriesKey);
       if (!group) {
         group = { labelValues: key.labelValues, counts: new Map() };
         groups.set(key.seriesKey, group);
       }
       group.counts.set(key.bucket, (group.counts.get(key.bucket) ?? 0) + value);
-    });
+    }, SLICING);
     const series: HistogramSeries[] = [...groups.values()].map((group) => ({
       labelNames: keyDecoder.labelNames,
       labelValues: group.labelValues,

@@ -2,9 +2,10 @@ import type { LabelConfig } from '../config/types';
 import { SKIP, type Skip } from '../decoders/decoder';
 import type { DecoderRegistry } from '../decoders/registry';
 import { ByteKeyLru, hashBytes } from './byte-key-lru';
+import type { SortSlot } from './series-order';
 
 /** A decoded key, cached per raw key bytes. */
-export interface DecodedKey {
+export interface DecodedKey extends SortSlot {
   /** Label values in the emitted (name-sorted) label order; for histograms without the bucket label. */
   labelValues: string[];
   /** The label values joined, to aggregate keys that decode to the same series without rebuilding it. */
@@ -159,6 +160,8 @@ export class KeyDecoder {
       refs: 0,
       pass: 0,
       seriesIndex: 0,
+      sortRank: 0,
+      sortPass: 0,
     };
   }
 }

@@ -19,18 +19,45 @@ function zeroBytes(bytes: Uint8Array, offset: number, length: number): boolean {
 }
 
 /** One per pass (not shared between metrics: it carries the pass state of the series it stands for). */
-const noLabels = (): DecodedKey => ({ labelValues: [], seriesKey: '', bucket: 0, refs: 0, pass: 0, seriesIndex: 0 });
+const noLabels = (): DecodedKey => ({ labelValues: [], seriesKey: '', bucket: 0, refs: 0, pass: 0, seriesIndex: 0, sortRank: 0, sortPass: 0 });
 
 export type EntryVisitor = (key: DecodedKey, value: number) => void;
+
+/** How a walk shares the thread: `entries` per slice, `pause()` awaited between two slices. */
+export interface Slicing {
+  entries: number;
+  pause: () => Promise<void>;
+}
 
 /**
  * Walks a map dump as upstream reads a map: decodes every key into labels (dropping skipped label sets) and
  * hands over its u64 value. Per-CPU values are summed, or, when the last label is `cpu`, visited once per
- * CPU with the CPU index appended to the key as a 2-byte host-endian integer.
+ * CPU with the CPU index appended to the key as a 2-byte host-endian integer. The walk goes slice by slice
+ * so a million-entry map does not hold the event loop for the whole of it; it is still one pass for the
+ * key decoder.
  * @throws Error when the key size does not fit the labels or a decoder fails.
  */
-export function visitMapEntries(
+export async function visitMapEntries(
   dump: MapDump,
+  labels: readonly LabelConfig[],
+  keyDecoder: KeyDecoder,
+  littleEndian: boolean,
+  visit: EntryVisitor,
+  slicing: Slicing,
+): Promise<void> {
+  keyDecoder.beginPass();
+  // At least one (maybe empty) range, so a key size that does not fit the labels fails even for an empty map.
+  visitEntryRange(dump, 0, Math.min(dump.count, slicing.entries), labels, keyDecoder, littleEndian, visit);
+  for (let first = slicing.entries; first < dump.count; first += slicing.entries) {
+    await slicing.pause();
+    visitEntryRange(dump, first, Math.min(dump.count, first + slicing.entries), labels, keyDecoder, littleEndian, visit);
+  }
+}
+
+function visitEntryRange(
+  dump: MapDump,
+  first: number,
+  last: number,
   labels: readonly LabelConfig[],
   keyDecoder: KeyDecoder,
   littleEndian: boolean,
@@ -48,11 +75,10 @@ export function visitMapEntries(
   const keySize = dump.keySize;
   const keys = dump.keys;
 
-  keyDecoder.beginPass();
   if (labels.length === 0) {
     // Metrics without labels live at index 0 of an array map; other slots are not part of the metric.
     const key = noLabels();
-    for (let entry = 0; entry < dump.count; entry++) {
+    for (let entry = first; entry < last; entry++) {
       if (keySize === ZERO_KEY_SIZE && zeroBytes(keys, entry * keySize, keySize)) visit(key, summedValue(entry));
     }
     return;
@@ -68,7 +94,7 @@ export function visitMapEntries(
     }
     const scratch = new Uint8Array(length);
     const scratchView = new DataView(scratch.buffer);
-    for (let entry = 0; entry < dump.count; entry++) {
+    for (let entry = first; entry < last; entry++) {
       const keyOffset = entry * keySize;
       if (onlyCpu && !zeroBytes(keys, keyOffset, keySize)) continue;
       for (let i = 0; i < keyPart; i++) scratch[i] = keys[keyOffset + i] as number;
@@ -84,7 +110,7 @@ export function visitMapEntries(
   if (keySize !== keyDecoder.labelBytes) {
     throw new Error(`labels take ${keyDecoder.labelBytes} bytes (sizes plus paddings) but the map has ${keySize}-byte keys`);
   }
-  for (let entry = 0; entry < dump.count; entry++) {
+  for (let entry = first; entry < last; entry++) {
     const decoded = keyDecoder.decode(keys, entry * keySize, keySize);
     if (decoded !== SKIP) visit(decoded, cpus === 1 ? valueAt(entry, 0) : summedValue(entry));
   }

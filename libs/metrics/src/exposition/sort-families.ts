@@ -3,7 +3,8 @@ import type { HistogramSeries, MetricFamily, ScalarSeries } from '../model';
 // client_golang's Gather sorts families by name and the series of a family by their label values (label
 // pairs are already in name order), and drops families without series. We do the same on copies.
 
-function compareLabelValues(a: ScalarSeries | HistogramSeries, b: ScalarSeries | HistogramSeries): number {
+/** client_golang's series order: label values compared one by one (label names are the same in a family). */
+export function compareLabelValues(a: ScalarSeries | HistogramSeries, b: ScalarSeries | HistogramSeries): number {
   const left = a.labelValues;
   const right = b.labelValues;
   const count = Math.min(left.length, right.length);
@@ -15,9 +16,21 @@ function compareLabelValues(a: ScalarSeries | HistogramSeries, b: ScalarSeries |
   return left.length - right.length;
 }
 
+/** Series lists their producer already put in this order (see markSorted). */
+const presorted = new WeakSet<readonly unknown[]>();
+
+/**
+ * Declares `series` sorted by label values already, so sortFamilies takes it as it is instead of confirming
+ * the order with n - 1 string comparisons (30 ms for 100k series). The list must not change afterwards.
+ */
+export function markSorted<S extends ScalarSeries | HistogramSeries>(series: S[]): S[] {
+  presorted.add(series);
+  return series;
+}
+
 export function sortFamilies(families: readonly MetricFamily[]): MetricFamily[] {
   return families
     .filter((family) => family.series.length > 0)
-    .map((family) => ({ ...family, series: [...family.series].sort(compareLabelValues) }) as MetricFamily)
+    .map((family) => (presorted.has(family.series) ? family : ({ ...family, series: [...family.series].sort(compareLabelValues) } as MetricFamily)))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
