@@ -3,7 +3,7 @@
 // from a directory of this test's own, so cgroups other tests make at the same time do not count.
 import { mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CgroupWatch } from '@ebpf-exporter/bpf-native';
+import { CgroupWatch, type CgroupEvent } from '@ebpf-exporter/bpf-native';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CgroupMonitor, type CgroupChange, type CgroupMonitorOptions } from './cgroup-monitor';
 import { parseCgroupMounts, type CgroupMount } from './cgroup-mounts';
@@ -180,7 +180,27 @@ describe.runIf(V2 !== undefined)('CgroupMonitor', () => {
     ]);
   });
 
+  it('after lost events, walks once the rate limit allows', async () => {
+    // The kernel's queue overflow cannot be provoked reliably, so the event is handed in directly.
+    let deliver: (events: CgroupEvent[]) => void = () => {};
+    const m = monitor({
+      rewalkIntervalMs: 50,
+      watch: (_paths, onEvents) => {
+        deliver = onEvents;
+        return { close: () => {} };
+      },
+    });
+    const unseen = makeCgroup(v2, 'unseen');
+    deliver([{ kind: 'overflow', mount: 0, parentId: 0n, name: '' }]);
+    // The fake clock stands still, so resolve() itself never walks: only the scheduled walk can find it.
+    expect(m.resolve(unseen.id)).toBeUndefined();
+    await until(() => m.resolve(unseen.id) !== undefined);
+    expect(m.resolve(unseen.id)).toBe(unseen.path);
+  });
+
   it('falls back to walks when the watch cannot start, and says why', () => {
+    // A throwing factory stands in for a kernel without fanotify directory events (< 6.6) or a missing
+    // CAP_SYS_ADMIN, neither of which this host can provide.
     const reasons: unknown[] = [];
     const m = monitor({
       watch: () => {

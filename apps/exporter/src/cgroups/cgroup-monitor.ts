@@ -56,6 +56,7 @@ export class CgroupMonitor {
   private readonly rewalkIntervalMs: number;
   private readonly forgetAfterMs: number;
   private lastWalk = Number.NEGATIVE_INFINITY;
+  private scheduledWalk: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CgroupMonitorOptions) {
     this.now = options.now ?? Date.now;
@@ -119,6 +120,7 @@ export class CgroupMonitor {
   close(): void {
     this.watcher?.close();
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    clearTimeout(this.scheduledWalk);
     this.listeners.clear();
   }
 
@@ -155,7 +157,7 @@ export class CgroupMonitor {
       const parent = event.kind === 'overflow' ? undefined : this.byMount[event.mount]?.get(event.parentId);
       if (parent === undefined || parent.removedAt !== undefined) {
         // Events were lost, or a parent we never saw: only a walk can tell what exists now.
-        this.walk();
+        this.scheduleWalk();
         continue;
       }
       // The event says which name changed, not in which order merged events happened: look.
@@ -175,6 +177,18 @@ export class CgroupMonitor {
     const known = this.byPath.get(path);
     if (known !== undefined && known.id !== id) this.markRemoved(known);
     if (id !== undefined) this.add(mount, id, path);
+  }
+
+  /** A walk now if one is due, else once it is: a burst of unexplained events costs one walk per interval. */
+  private scheduleWalk(): void {
+    if (this.walkIfDue() || this.scheduledWalk !== undefined) return;
+    const delay = this.lastWalk + this.rewalkIntervalMs - this.now();
+    if (!Number.isFinite(delay)) return;
+    this.scheduledWalk = setTimeout(() => {
+      this.scheduledWalk = undefined;
+      this.walk();
+    }, delay);
+    this.scheduledWalk.unref();
   }
 
   private walkIfDue(): boolean {
