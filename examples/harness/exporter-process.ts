@@ -48,7 +48,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   while (Date.now() < deadline) {
     const status = await Promise.race([exited, delay(250).then(() => undefined)]);
     if (status !== undefined) throw new ExporterStartError(`exporter exited (${status}): ${output()}`);
-    if (await answers(url)) {
+    if (await answers(`http://127.0.0.1:${port}/`)) {
       return { url, scrape: () => scrape(url), output, stop: () => stop(child, exited) };
     }
   }
@@ -57,15 +57,19 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
 }
 
 async function scrape(url: string): Promise<string> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
   return response.text();
 }
 
+/**
+ * Readiness is any HTTP answer on `/` (a tiny page), not a scrape: the first scrape decodes everything
+ * (ksym reads all of /proc/kallsyms), which under QEMU without KVM can take longer than a poll interval.
+ */
 async function answers(url: string): Promise<boolean> {
   try {
-    // Generous: the first scrape under QEMU without KVM can take several seconds.
-    return (await fetch(url, { signal: AbortSignal.timeout(15_000) })).ok;
+    await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    return true;
   } catch {
     return false;
   }

@@ -106,7 +106,8 @@ export function programsNotAttached(samples: readonly Sample[]): string[] {
     .map((s) => programById.get(s.labels.id) ?? `id ${s.labels.id}`);
 }
 
-function configuredKaddrs(configFile: string): string[] {
+/** The `kaddrs` symbols of an exporter config (the kallsyms_all probe checks exactly those). */
+export function configuredKaddrs(configFile: string): string[] {
   const config = parse(readFileSync(configFile, 'utf8')) as { kaddrs?: unknown } | null;
   return Array.isArray(config?.kaddrs) ? config.kaddrs.map(String) : [];
 }
