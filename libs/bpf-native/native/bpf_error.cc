@@ -66,4 +66,13 @@ Napi::Error MakeBpfError(Napi::Env env, const Failure& failure) {
   return Napi::Error(env, error);
 }
 
+void DeliverToJs(Napi::Env env, const std::function<void()>& deliver) {
+  try {
+    deliver();
+  } catch (const Napi::Error& error) {
+    // Not ThrowAsJavaScriptException(): that throws again in C++ when JS cannot take the exception.
+    napi_throw(env, error.Value());
+  }
+}
+
 }  // namespace bpf_native

@@ -3,6 +3,7 @@
 
 #include <napi.h>
 
+#include <functional>
 #include <string>
 
 namespace bpf_native {
@@ -29,6 +30,12 @@ void SetErrorClass(Napi::Env env, Napi::Function ctor);
 
 // A BpfError with code/errno/object/program/map; message defaults to strerror(errnum).
 Napi::Error MakeBpfError(Napi::Env env, const Failure& failure);
+
+// Runs `deliver` (which builds arguments and calls into JS) from a thread-safe function's callback. No C++
+// exception may leave such a callback (it would terminate the process): an exception of the JS callback is
+// handed back to JS, where it is an uncaught exception as usual; at environment teardown, when no JS can run
+// any more, the delivery is dropped.
+void DeliverToJs(Napi::Env env, const std::function<void()>& deliver);
 
 // Normalises libbpf's two error conventions: a negative return value, or errno after a NULL.
 inline int ErrnoFromResult(int result) { return result < 0 ? -result : result; }

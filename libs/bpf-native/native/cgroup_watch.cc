@@ -28,10 +28,7 @@ using EventBatch = std::vector<CgroupEvent>;
 void CallWithEvents(Napi::Env env, Napi::Function callback, EventBatch* batch) {
   std::unique_ptr<EventBatch> owned(batch);
   if (env == nullptr) return;
-  // A C++ exception must not leave this thread-safe-function callback (it would terminate the process):
-  // an exception of the JS callback goes back to JS, where it is an uncaught exception as usual; at
-  // environment teardown, when no JS can run any more, nothing is delivered.
-  try {
+  DeliverToJs(env, [&] {
     Napi::Array events = Napi::Array::New(env, owned->size());
     for (size_t i = 0; i < owned->size(); i++) {
       const CgroupEvent& event = (*owned)[i];
@@ -43,10 +40,7 @@ void CallWithEvents(Napi::Env env, Napi::Function callback, EventBatch* batch) {
       events.Set(i, object);
     }
     callback.Call({events});
-  } catch (const Napi::Error& error) {
-    // Not ThrowAsJavaScriptException(): that throws again in C++ when JS cannot take the exception.
-    napi_throw(env, error.Value());
-  }
+  });
 }
 
 // Appends the directory events found in one read() of a fanotify descriptor.

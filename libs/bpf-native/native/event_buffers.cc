@@ -20,15 +20,17 @@ void CallWithRecord(Napi::Env env, Napi::Function callback, std::vector<uint8_t>
     delete owned;
     return;
   }
-  auto buffer = Napi::Buffer<uint8_t>::NewOrCopy(env, owned->data(), owned->size(),
-                                                 [owned](Napi::Env, uint8_t*) { delete owned; });
-  callback.Call({buffer});
+  DeliverToJs(env, [&] {
+    auto buffer = Napi::Buffer<uint8_t>::NewOrCopy(env, owned->data(), owned->size(),
+                                                   [owned](Napi::Env, uint8_t*) { delete owned; });
+    callback.Call({buffer});
+  });
 }
 
 void CallWithCount(Napi::Env env, Napi::Function callback, __u64* count) {
   std::unique_ptr<__u64> owned(count);
   if (env == nullptr) return;
-  callback.Call({Napi::Number::New(env, static_cast<double>(*owned))});
+  DeliverToJs(env, [&] { callback.Call({Napi::Number::New(env, static_cast<double>(*owned))}); });
 }
 }  // namespace
 
