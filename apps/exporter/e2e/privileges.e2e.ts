@@ -49,6 +49,9 @@ describe('--capabilities.keep', () => {
       expect(total(second)).toBeGreaterThan(total(first));
       expect([...second.keys()].some((name) => name.endsWith('_fn') || name.includes('timer'))).toBe(true);
       expect([...second.keys()].filter((name) => name.startsWith('unknown_addr'))).toEqual([]);
+      const samples = parseSamples(await (await fetch(`${exporter.url}/metrics`)).text());
+      expect(samples.find((s) => s.name === 'ebpf_exporter_decoder_errors_total')).toMatchObject({ labels: { config: 'timers' }, value: 0 });
+      expect(samples.find((s) => s.name === 'ebpf_exporter_ebpf_program_attached')?.value).toBe(1);
     });
   });
 

@@ -38,7 +38,14 @@ export function keepsCapability(policy: CapabilityPolicy, name: string): boolean
   return policy === 'all' || policy.includes(CAPABILITY_NAMES.indexOf(name));
 }
 
-/** Drops every capability the policy does not keep, on all threads; `all` leaves them alone. */
+/**
+ * Drops every capability the policy does not keep, on all threads; `all` leaves them alone. Called once
+ * programs, maps, perf/ring buffers and the cgroup watch are open, so none of them needs a capability
+ * afterwards (upstream needs CAP_IPC_LOCK for perf buffers opened later). What degrades without CAP_SYSLOG:
+ * ksym/kstack use the /proc/kallsyms copy read before the drop, so symbols of modules loaded later are
+ * unknown. Everything else the decoders read (/proc/partitions, /sys/class/net, cgroup directories, pci.ids)
+ * is world-readable.
+ */
 export function applyCapabilityPolicy(policy: CapabilityPolicy, log: Logger): void {
   if (policy === 'all') return;
   const threads = dropCapabilities(policy);
