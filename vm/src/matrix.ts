@@ -16,7 +16,7 @@ const OPTIONS = {
   examples: { type: 'string', value: 'x,y', help: 'examples to run (default: the runner\'s own default)' },
   engine: { type: 'string', value: 'vng|qemu', help: 'default: vng when on PATH, else qemu' },
   out: { type: 'string', value: 'DIR', help: 'where matrix.json and matrix.md go (default dist/vm)' },
-  timeout: { type: 'string', value: 'SECONDS', help: 'per-kernel limit (default 1800)' },
+  timeout: { type: 'string', value: 'SECONDS', help: 'per-kernel limit (default 3600)' },
   help: { type: 'boolean', help: 'show this help' },
 } satisfies OptionTable;
 
@@ -30,6 +30,8 @@ async function runKernel(spec: KernelSpec, engine: EngineName, examples: string[
   await rm(reportDir, { recursive: true, force: true });
   await mkdir(reportDir, { recursive: true });
   log(`kernel ${spec.id}: booting`);
+  let outcome: KernelOutcome;
+  let exitCode: number | undefined;
   try {
     const result = await runInGuest({
       spec,
@@ -40,7 +42,8 @@ async function runKernel(spec: KernelSpec, engine: EngineName, examples: string[
       memoryMiB: 2048,
       timeoutSeconds,
     });
-    const outcome: KernelOutcome = {
+    exitCode = result.exitCode;
+    outcome = {
       ...base,
       status: 'ran',
       engine: result.engine,
@@ -48,21 +51,24 @@ async function runKernel(spec: KernelSpec, engine: EngineName, examples: string[
       ...(result.kernelBuild ? { kernelBuild: result.kernelBuild } : {}),
       ...(result.bootSeconds === undefined ? {} : { bootSeconds: result.bootSeconds, runSeconds: result.totalSeconds - result.bootSeconds }),
     };
-    const text = await readFile(reportFile, 'utf8').catch(() => undefined);
-    if (text === undefined) {
-      return { outcome: { ...outcome, status: 'error', reason: `the example runner exited ${result.exitCode} without writing ${reportFile}` }, rows: [] };
-    }
-    const rows = parseRunnerReport(text, reportFile, spec.id);
-    log(`kernel ${spec.id}: ${rows.filter((row) => row.status === 'pass').length}/${rows.length} passed, boot ${outcome.bootSeconds?.toFixed(1) ?? '?'} s, total ${result.totalSeconds.toFixed(1)} s`);
-    return { outcome, rows };
+    log(`kernel ${spec.id}: boot ${outcome.bootSeconds?.toFixed(1) ?? '?'} s, total ${result.totalSeconds.toFixed(1)} s`);
   } catch (error) {
     if (error instanceof KernelUnavailableError) {
       log(`kernel ${spec.id}: not available here: ${error.message}`);
       return { outcome: { ...base, status: 'unavailable', reason: error.message }, rows: [] };
     }
     log(`kernel ${spec.id}: ${(error as Error).message}`);
-    return { outcome: { ...base, status: 'error', reason: (error as Error).message.split('\n')[0]! }, rows: [] };
+    outcome = { ...base, status: 'error', reason: (error as Error).message.split('\n')[0]! };
   }
+  // Read whatever report exists even after a failed run: rows the runner wrote before a timeout count.
+  const text = await readFile(reportFile, 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    if (outcome.status === 'ran') outcome = { ...outcome, status: 'error', reason: `the example runner exited ${exitCode} without writing ${reportFile}` };
+    return { outcome, rows: [] };
+  }
+  const rows = parseRunnerReport(text, reportFile, spec.id);
+  log(`kernel ${spec.id}: ${rows.filter((row) => row.status === 'pass').length}/${rows.length} passed`);
+  return { outcome, rows };
 }
 
 async function writeReport(report: MatrixReport, outDir: string): Promise<void> {
@@ -81,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   const specs = selectKernels(all, commaList(values.kernels) ?? all.map((kernel) => kernel.id));
   const engine = await pickEngine(values.engine);
   const outDir = values.out ?? join(REPO_ROOT, 'dist', 'vm');
-  const timeoutSeconds = positiveInteger(values.timeout, '--timeout', 1800);
+  const timeoutSeconds = positiveInteger(values.timeout, '--timeout', 3600);
   const started = performance.now();
   const report: MatrixReport = { generatedAt: new Date().toISOString(), totalSeconds: 0, kernels: [], results: [] };
   // One kernel at a time: each guest already uses both of CI's cores. The report is rewritten after
