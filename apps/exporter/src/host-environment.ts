@@ -2,7 +2,7 @@
 // interface names, cgroups, pci.ids), read lazily so a config that never uses a decoder never pays for it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
-import type { DecoderEnvironment } from '@ebpf-exporter/metrics';
+import type { Config, DecoderEnvironment } from '@ebpf-exporter/metrics';
 import { CgroupMonitor } from './cgroups/cgroup-monitor';
 import { parseCgroupMounts } from './cgroups/cgroup-mounts';
 
@@ -49,6 +49,15 @@ export interface HostFacts {
 export function kallsymsSnapshot(): () => string {
   const text = readFileSync('/proc/kallsyms', 'latin1');
   return () => text;
+}
+
+/** Whether any label of these configs goes through ksym or kstack, the decoders that read kallsyms. */
+export function decodesKernelSymbols(configs: readonly Config[]): boolean {
+  return configs.some(({ metrics, tracing }) =>
+    [...metrics.counters, ...metrics.histograms, ...tracing.spans].some(({ labels }) =>
+      labels.some(({ decoders }) => decoders.some(({ name }) => name === 'ksym' || name === 'kstack')),
+    ),
+  );
 }
 
 export function hostDecoderEnvironment(facts: HostFacts = {}): DecoderEnvironment {

@@ -11,7 +11,7 @@ import { syncCgroupIdMaps } from './cgroup-id-map';
 import { systemCgroupMonitor } from './cgroups/cgroup-monitor';
 import { loadConfigs, StartupError } from './config-loader';
 import { FlagError, helpText, parseCommandLine, type Flags } from './flags';
-import { hostDecoderEnvironment, kallsymsSnapshot } from './host-environment';
+import { decodesKernelSymbols, hostDecoderEnvironment, kallsymsSnapshot } from './host-environment';
 import { parseListenAddress } from './listen-address';
 import { createLogger, type Logger } from './logger';
 import { EventStreams } from './events/event-streams';
@@ -66,7 +66,8 @@ async function run(flags: Flags, log: Logger): Promise<void> {
 
   const mapSource = new NativeMapSource(attached);
   // Without CAP_SYSLOG /proc/kallsyms shows zero addresses: ksym/kstack keep the copy read before the drop.
-  const kallsyms = keepsCapability(capabilities, 'cap_syslog') ? undefined : kallsymsSnapshot();
+  const snapshotKallsyms = !keepsCapability(capabilities, 'cap_syslog') && decodesKernelSymbols(configs.map(({ config }) => config));
+  const kallsyms = snapshotKallsyms ? kallsymsSnapshot() : undefined;
   const decoders = createDecoderRegistry(hostDecoderEnvironment({ cgroups, kallsyms }));
   const events = new EventStreams(attached, decoders, log);
   const scraper = new Scraper({
