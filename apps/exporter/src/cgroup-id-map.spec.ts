@@ -22,7 +22,7 @@ const warnings: string[] = [];
 const log: Logger = { info: () => {}, debug: () => {}, warn: (message) => void warnings.push(message) };
 const cleanups: Array<() => void> = [];
 
-function objectFile(variant: 'hash' | 'cgrp_storage'): string {
+function compile(variant: 'hash' | 'cgrp_storage'): string {
   const output = join(dir, `${variant}.bpf.o`);
   execFileSync('clang', [
     '-g', '-O2', '-target', 'bpf', '-D__TARGET_ARCH_x86',
@@ -34,7 +34,7 @@ function objectFile(variant: 'hash' | 'cgrp_storage'): string {
 }
 
 async function started(variant: 'hash' | 'cgrp_storage'): Promise<{ object: BpfObject; monitor: CgroupMonitor }> {
-  const object = BpfObject.open(objectFile(variant));
+  const object = BpfObject.open(join(dir, `${variant}.bpf.o`));
   await object.load();
   const monitor = new CgroupMonitor({ mounts: MOUNTS, watch: (paths, onEvents) => CgroupWatch.open(paths, onEvents), gcIntervalMs: 0 });
   const stop = syncCgroupIdMap('spec', object.map('e2e_cg_filter'), variant, MATCHING, monitor, log);
@@ -67,9 +67,14 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
+// Compiling and loading take seconds when the machine is busy with other test files.
+const SLOW = { timeout: 30_000 };
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cgroup-id-map-spec-'));
-});
+  compile('hash');
+  compile('cgrp_storage');
+}, 60_000);
 
 afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) {
@@ -84,7 +89,7 @@ afterEach(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.runIf(V2 !== undefined)('syncCgroupIdMap', () => {
+describe.runIf(V2 !== undefined)('syncCgroupIdMap', SLOW, () => {
   const v2 = V2 ?? '';
 
   it('hash: writes 1 under the id of matching cgroups, existing and new, and deletes it on removal', async () => {

@@ -71,7 +71,7 @@ afterEach(() => {
   clock = 0;
 });
 
-describe.runIf(V2 !== undefined)('CgroupMonitor', () => {
+describe.runIf(V2 !== undefined)('CgroupMonitor', { timeout: 20_000 }, () => {
   const v2 = V2?.path ?? '';
 
   it('resolves the cgroup2 root and cgroups that existed at start', () => {
