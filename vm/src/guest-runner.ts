@@ -6,7 +6,7 @@ import { detectAccelerator } from './accelerator.ts';
 import type { GuestCommand } from './guest-command.ts';
 import { prepareKernel } from './kernel-cache.ts';
 import type { KernelSpec } from './kernel-matrix.ts';
-import { runInQemu, type GuestResult } from './qemu-engine.ts';
+import { GuestBootError, runInQemu, type GuestResult } from './qemu-engine.ts';
 import { runInVng } from './vng-engine.ts';
 
 export type EngineName = 'vng' | 'qemu';
@@ -65,6 +65,13 @@ export async function runInGuest(options: GuestRunOptions): Promise<GuestRunResu
     return { ...result, engine: 'vng', accelerator };
   }
   const kernel = await prepareKernel(options.spec, cacheRoot());
-  const result = await runInQemu({ kernel, command: options.command, machine, shares: options.shares, runsDir, timeoutSeconds: options.timeoutSeconds });
+  const run = () => runInQemu({ kernel, command: options.command, machine, shares: options.shares, runsDir, timeoutSeconds: options.timeoutSeconds });
+  const result = await run().catch((error: unknown) => {
+    // A 6.12 guest once panicked in enqueue_timer at 4 s of boot under TCG on a heavily loaded host
+    // and booted fine on every try after: a boot that dies before the command starts gets one retry.
+    if (!(error instanceof GuestBootError)) throw error;
+    process.stderr.write(`vm: kernel ${options.spec.id} died while booting, booting once more: ${error.message.split('\n')[0]}\n`);
+    return run();
+  });
   return { ...result, engine: 'qemu', accelerator, kernelBuild: kernel.key };
 }

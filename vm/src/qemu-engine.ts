@@ -25,6 +25,9 @@ export interface QemuPaths {
   stderrSocket: string;
 }
 
+/** The guest died before the command started (kernel panic, init failure): worth one more boot. */
+export class GuestBootError extends Error {}
+
 export interface GuestResult {
   exitCode: number;
   /** Guest uptime when the command started, i.e. kernel boot + init (absent if the guest died first). */
@@ -97,7 +100,8 @@ export async function runInQemu(run: QemuRun): Promise<GuestResult> {
     if (status.exitCode === undefined) {
       const why = qemu.timedOut ? `timed out after ${run.timeoutSeconds} s` : `QEMU exited with ${qemu.exitCode ?? qemu.signal}`;
       const console = await readFile(paths.consoleLog, 'utf8').catch(() => '');
-      throw new Error(`the guest reported no exit status (${why}); last console lines:\n${console.split('\n').slice(-25).join('\n')}`);
+      const message = `the guest reported no exit status (${why}); last console lines:\n${console.split('\n').slice(-25).join('\n')}`;
+      throw status.bootSeconds === undefined && !qemu.timedOut ? new GuestBootError(message) : new Error(message);
     }
     return { exitCode: status.exitCode, totalSeconds, ...(status.bootSeconds === undefined ? {} : { bootSeconds: status.bootSeconds }) };
   } finally {
