@@ -2,9 +2,12 @@
 // The kernel side of the exporter's cost: how many nanoseconds a BPF program on sys_enter adds to one
 // getpid() call (the cheapest syscall, so the probe's cost dominates). Each round measures every case back
 // to back, the no-probe reference included, so a busy neighbour on this shared machine skews all cases of
-// a round alike. Prints one JSON object: nanoseconds per call for every case and round.
+// a round alike. Prints one JSON object: nanoseconds per call for every case and round, and the size of
+// every program as the kernel runs it (verifier-rewritten instructions, JIT-compiled bytes): the
+// noise-free half of comparing two ways of writing the same probe.
 //
 //   getpid-bench <getpid-probes.bpf.o> [calls=1000000] [rounds=5]
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +77,18 @@ int main(int argc, char **argv)
         for (unsigned round = 0; round < rounds; round++)
             printf("%s%.2f", round ? "," : "", results[c][round]);
         printf("]");
+    }
+    printf("},\"xlatedInsns\":{");
+    for (size_t c = 1; c < CASE_COUNT; c++) {
+        struct bpf_prog_info info;
+        __u32 length = sizeof(info);
+        memset(&info, 0, sizeof(info));
+        struct bpf_program *program = bpf_object__find_program_by_name(object, CASES[c]);
+        if (!program || bpf_obj_get_info_by_fd(bpf_program__fd(program), &info, &length)) {
+            fprintf(stderr, "getpid-bench: no program info for %s\n", CASES[c]);
+            return 1;
+        }
+        printf("%s\"%s\":%u", c > 1 ? "," : "", CASES[c], info.xlated_prog_len / 8);
     }
     printf("}}\n");
     bpf_object__close(object);

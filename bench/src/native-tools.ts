@@ -47,6 +47,8 @@ export type GetpidCase = (typeof GETPID_CASES)[number];
 export interface GetpidRun {
   calls: number;
   nsPerCall: Record<GetpidCase, number[]>;
+  /** Program length after the verifier's rewrites, per probe. */
+  xlatedInsns: Record<Exclude<GetpidCase, 'none'>, number>;
 }
 
 /** getpid() with each sys_enter probe attached in turn, `rounds` times round-robin. */

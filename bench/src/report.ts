@@ -72,8 +72,14 @@ export function renderPhaseTable(results: BenchmarkResults): string {
 
 export function renderKernelTable(results: BenchmarkResults): string {
   return table(
-    ['sys_enter probe', 'ns per getpid', 'added ns'],
-    results.kernel.costs.map((c) => [c.probe === 'none' ? 'none (reference)' : c.probe, c.nsPerCall.toFixed(0), c.probe === 'none' ? '-' : c.addedNs.toFixed(0)]),
+    ['sys_enter probe', 'ns per getpid', 'added ns', 'helper - plain ns (paired)', 'xlated insns'],
+    results.kernel.costs.map((c) => [
+      c.probe === 'none' ? 'none (reference)' : c.probe,
+      c.nsPerCall.toFixed(0),
+      c.probe === 'none' ? '-' : c.addedNs.toFixed(0),
+      c.vsPlainNs === undefined ? '-' : c.vsPlainNs.toFixed(0),
+      c.probe === 'none' ? '-' : String(c.xlatedInsns),
+    ]),
   );
 }
 
