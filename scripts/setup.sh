@@ -11,7 +11,7 @@ APT_PACKAGES=(
   pci.ids                                                                          # pci_* decoders
   prometheus                                                                       # promtool + real server for e2e
   chromium                                                                         # dashboard browser tests
-  qemu-system-x86 busybox-static kmod cpio xz-utils                                # VM kernel matrix
+  qemu-system-x86 busybox-static kmod cpio xz-utils zstd                           # VM kernel matrix
   iproute2 iputils-ping procps util-linux python3 bsdextrautils strace             # example workloads, e2e checks
   python3-prometheus-client                                                        # OpenMetrics parser in golden tests
 )
