@@ -53,13 +53,19 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   postAttachMark();
   log.info(`Started with ${attached.length} programs found in the config in ${Math.round(performance.now() - started)}ms`);
 
+  // Everything attach-time opened, in reverse order; used by every way out (check, strict, shutdown).
+  const releaseAttached = (): void => {
+    stopCgroupIdMaps();
+    cgroups.close();
+    detachAll(attached);
+  };
   const missed = missedAttachments(attached);
   if (flags.configStrict && missed.length > 0) {
-    detachAll(attached);
+    releaseAttached();
     fail(`Missed attachments (module:prog): ${missed.join(', ')}`);
   }
   if (flags.configCheck) {
-    detachAll(attached);
+    releaseAttached();
     log.info('Config check successful, exiting');
     return;
   }
@@ -112,10 +118,8 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     log.info(`Received ${signal}, shutting down`);
     notifier.stopping();
     await app.close();
-    stopCgroupIdMaps();
-    cgroups.close();
     await events.close();
-    detachAll(attached);
+    releaseAttached();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -134,7 +138,8 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     }
     notifier.ready(`ready with ${attached.length} configs`);
   } catch (error) {
-    detachAll(attached);
+    await events.close();
+    releaseAttached();
     throw error;
   }
 }
