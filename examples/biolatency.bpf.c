@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT OR GPL-2.0-only
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "maps.bpf.h"
 
@@ -71,10 +72,12 @@ int BPF_PROG(block_rq_complete, struct request *rq)
     delta_us = (bpf_ktime_get_ns() - *started) / 1000;
     bpf_map_delete_elem(&start, &rq);
 
-    disk = rq->q->disk;
+    // Probe reads (BPF_CORE_READ), not direct loads: 6.1 and 6.12's verifiers reject walking
+    // rq->q->disk from this tracepoint's arguments ("R1 invalid mem access 'scalar'"), 6.18's accepts it.
+    disk = BPF_CORE_READ(rq, q, disk);
     if (disk)
-        key.dev = encode_dev(disk->major, disk->first_minor);
-    key.op = rq->cmd_flags & REQ_OP_MASK;
+        key.dev = encode_dev(BPF_CORE_READ(disk, major), BPF_CORE_READ(disk, first_minor));
+    key.op = BPF_CORE_READ(rq, cmd_flags) & REQ_OP_MASK;
 
     increment_exp2_histogram(&bio_latency_seconds, key, delta_us, MAX_LATENCY_SLOT);
     return 0;

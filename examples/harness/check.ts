@@ -1,6 +1,6 @@
-// Proof runner: `npx tsx examples/harness/check.ts [--examples a,b] [--report file.json] [--exporter cmd]`.
-// Starts the exporter once per example, drives its workload, checks its metrics, prints one line per
-// example and exits non-zero if any failed. Runs unchanged inside the VM harness's guests: it writes
+// Proof runner: `npx tsx examples/harness/check.ts [--examples a,b] [--report file.json] [--exporter cmd] [--isolated]`.
+// Starts one exporter with every selected example (or, with --isolated, one per example), drives each
+// workload in turn, checks its metrics, prints one line per example and exits non-zero if any failed. Runs unchanged inside the VM harness's guests: it writes
 // only under /tmp (and the --report file) and needs no network.
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { loadExpectation, type Expectation } from './expectations';
 import { ensureLoopbackUp } from './loopback';
 import { runExample, type ExampleResult, type RunOptions } from './run-example';
+import { runShared } from './run-shared';
 
 export const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = resolve(EXAMPLES_DIR, '..');
@@ -53,23 +54,30 @@ export function formatResult(result: ExampleResult): string {
   return result.reason ? `${line}: ${result.reason}` : line;
 }
 
+function writeReport(file: string, results: readonly ExampleResult[]): void {
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       examples: { type: 'string' },
       report: { type: 'string' },
       exporter: { type: 'string', default: './ebpf_exporter' },
+      isolated: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('usage: check.ts [--examples a,b] [--report results.json] [--exporter "./ebpf_exporter"]');
+    console.log('usage: check.ts [--examples a,b] [--report results.json] [--exporter "./ebpf_exporter"] [--isolated]');
     return 0;
   }
   const names = values.examples ? values.examples.split(',').filter((name) => name !== '') : allExampleNames();
   const expectations = loadExpectations(names);
   if (await ensureLoopbackUp()) console.log('note: brought the loopback interface up');
-  const results = await runExamples(
+  const run = values.isolated || expectations.length < 2 ? runExamples : runShared;
+  const done: ExampleResult[] = [];
+  const results = await run(
     expectations,
     {
       repoRoot: REPO_ROOT,
@@ -80,9 +88,14 @@ async function main(): Promise<number> {
       workloadTimeoutMs: 60_000,
       settleMs: 5_000,
     },
-    (result) => console.log(formatResult(result)),
+    (result) => {
+      console.log(formatResult(result));
+      // After every example, so a run cut short (the VM matrix's timeout) still leaves its results.
+      done.push(result);
+      if (values.report) writeReport(values.report, done);
+    },
   );
-  if (values.report) writeFileSync(values.report, `${JSON.stringify(results, null, 2)}\n`);
+  if (values.report) writeReport(values.report, results);
   const count = (status: string) => results.filter((result) => result.status === status).length;
   console.log(`${count('pass')} passed, ${count('unsupported')} unsupported, ${count('fail')} failed`);
   return count('fail') > 0 ? 1 : 0;

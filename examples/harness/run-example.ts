@@ -1,4 +1,5 @@
-// Proves one example: start the exporter with only that config, drive the workload, scrape, check.
+// Proves one example: drive its workload against a running exporter, scrape, check (isolated mode starts
+// an exporter with only its config; shared mode, run-shared.ts, one exporter for many examples).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,16 @@ export interface RunOptions {
   settleMs: number;
 }
 
-export async function runExample(expectation: Expectation, options: RunOptions): Promise<ExampleResult> {
+/** What proving one example needs, whichever exporter it runs in: its verdicts and its scratch directory. */
+export interface ExampleRun {
+  expectation: Expectation;
+  result: (status: ExampleStatus, reason: string) => ExampleResult;
+  /** A failure only counts as "unsupported" when the kernel really lacks something the example needs. */
+  verdict: (problem: string) => ExampleResult;
+  script: Parameters<typeof runScript>[1];
+}
+
+export async function prepareExample(expectation: Expectation, options: RunOptions): Promise<ExampleRun> {
   const result = (status: ExampleStatus, reason: string): ExampleResult => ({
     example: expectation.example,
     kernel: release(),
@@ -43,11 +53,25 @@ export async function runExample(expectation: Expectation, options: RunOptions):
     kaddrs: configuredKaddrs(join(options.examplesDir, `${expectation.example}.yaml`)),
     fentryProbeObject: join(options.examplesDir, 'harness', 'fentry-probe.bpf.o'),
   });
-  // A failure only counts as "unsupported" when the kernel really lacks something the example needs.
   const verdict = (problem: string) => (missing.length > 0 ? result('unsupported', missing.join('; ')) : result('fail', problem));
-
   const workdir = mkdtempSync(join('/tmp', `ebpf-example-${expectation.example}-`));
-  const script = { cwd: options.examplesDir, workdir, timeoutMs: options.workloadTimeoutMs };
+  return { expectation, result, verdict, script: { cwd: options.examplesDir, workdir, timeoutMs: options.workloadTimeoutMs } };
+}
+
+/** Runs the cleanup (whatever the outcome) and removes the scratch directory. */
+export async function finishExample(run: ExampleRun, outcome: ExampleResult): Promise<ExampleResult> {
+  let final = outcome;
+  if (run.expectation.cleanup) {
+    const cleanup = await runScript(run.expectation.cleanup, run.script);
+    if (!cleanup.ok && outcome.status === 'pass') final = run.result('fail', `cleanup failed: ${cleanup.detail}`);
+  }
+  rmSync(run.script.workdir, { recursive: true, force: true });
+  return final;
+}
+
+/** Isolated mode: an exporter of its own, with only this example's config. */
+export async function runExample(expectation: Expectation, options: RunOptions): Promise<ExampleResult> {
+  const run = await prepareExample(expectation, options);
   let exporter: RunningExporter | undefined;
   let outcome: ExampleResult;
   try {
@@ -58,33 +82,26 @@ export async function runExample(expectation: Expectation, options: RunOptions):
       names: [expectation.example],
       startTimeoutMs: options.startTimeoutMs,
     });
-    outcome = await proveWith(exporter, expectation, options, script, verdict, result);
+    outcome = await proveWith(exporter, run, options);
   } catch (error) {
     if (!(error instanceof ExporterStartError)) throw error;
-    outcome = verdict(error.message);
+    outcome = run.verdict(error.message);
   } finally {
     await exporter?.stop();
   }
-  if (expectation.cleanup) {
-    const cleanup = await runScript(expectation.cleanup, script);
-    if (!cleanup.ok && outcome.status === 'pass') outcome = result('fail', `cleanup failed: ${cleanup.detail}`);
-  }
-  rmSync(workdir, { recursive: true, force: true });
-  return outcome;
+  return finishExample(run, outcome);
 }
 
-async function proveWith(
-  exporter: RunningExporter,
-  expectation: Expectation,
-  options: RunOptions,
-  script: Parameters<typeof runScript>[1],
-  verdict: (problem: string) => ExampleResult,
-  result: (status: ExampleStatus, reason: string) => ExampleResult,
-): Promise<ExampleResult> {
-  const detached = programsNotAttached(parseExposition(await exporter.scrape()));
+/**
+ * Checks that the example's programs attached, drives its workload and scrapes until its metrics hold.
+ * The exporter may carry other examples' configs too (shared mode): only this example's programs count.
+ */
+export async function proveWith(exporter: RunningExporter, run: ExampleRun, options: RunOptions): Promise<ExampleResult> {
+  const { expectation, verdict, result } = run;
+  const detached = programsNotAttached(parseExposition(await exporter.scrape()), expectation.example);
   if (detached.length > 0) return verdict(`programs not attached: ${detached.join(', ')}; exporter log: ${exporter.output()}`);
 
-  const workload = await runScript(expectation.workload, script);
+  const workload = await runScript(expectation.workload, run.script);
   if (!workload.ok) return verdict(`workload failed: ${workload.detail}`);
 
   const deadline = Date.now() + options.settleMs;
@@ -96,13 +113,15 @@ async function proveWith(
   }
 }
 
-/** `program` names (from ebpf_program_info) whose ebpf_program_attached gauge is 0. */
-export function programsNotAttached(samples: readonly Sample[]): string[] {
+/** `program` names (from ebpf_program_info, of one config when given) whose ebpf_program_attached gauge is 0. */
+export function programsNotAttached(samples: readonly Sample[], config?: string): string[] {
   const programById = new Map(
-    samples.filter((s) => s.name === 'ebpf_exporter_ebpf_program_info').map((s) => [s.labels.id, s.labels.program ?? '?']),
+    samples
+      .filter((s) => s.name === 'ebpf_exporter_ebpf_program_info' && (config === undefined || s.labels.config === config))
+      .map((s) => [s.labels.id, s.labels.program ?? '?']),
   );
   return samples
-    .filter((s) => s.name === 'ebpf_exporter_ebpf_program_attached' && s.value === 0)
+    .filter((s) => s.name === 'ebpf_exporter_ebpf_program_attached' && s.value === 0 && (config === undefined || programById.has(s.labels.id)))
     .map((s) => programById.get(s.labels.id) ?? `id ${s.labels.id}`);
 }
 
