@@ -1,5 +1,5 @@
-// The proof on the host kernel: every example runs through the real runner CLI against the real
-// exporter and real BPF. Examples whose kernel features this host lacks (on the 6.18 dev machines:
+// The proof on the host kernel: every example runs through the real runner CLI (shared mode: one
+// exporter for all examples) against the real exporter and real BPF. Examples whose kernel features this host lacks (on the 6.18 dev machines:
 // kprobes, fentry, a hardware PMU, CONFIG_KALLSYMS_ALL) must come out "unsupported" naming that
 // feature; every other example must pass. The VM harness proves the rest on kernels that have them.
 import { execFile } from 'node:child_process';
@@ -66,6 +66,21 @@ describe.skipIf(!isRoot)('examples on the host kernel (needs root for BPF)', () 
       }
     }
   });
+
+  // The default above is shared mode (one exporter for all); --isolated must reach the same verdicts.
+  it('--isolated (one exporter per example) agrees with shared mode', async () => {
+    const report = join(mkdtempSync('/tmp/examples-check-'), 'isolated.json');
+    const picked = ['timers', 'tcp-retransmit', 'tcp-syn-backlog-exp2zero'];
+    await run(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['examples/harness/check.ts', '--isolated', '--examples', picked.join(','), '--report', report], {
+      cwd: REPO_ROOT,
+      timeout: 170_000,
+    }).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== 1) throw error;
+    });
+    const isolated = JSON.parse(readFileSync(report, 'utf8')) as ExampleResult[];
+    const status = (rows: ExampleResult[]) => picked.map((name) => [name, rows.find((row) => row.example === name)?.status]);
+    expect(status(isolated)).toEqual(status(results));
+  }, 180_000);
 
   describe('exporter --config.check --config.strict', () => {
     const configCheck = (configNames: string[]) =>

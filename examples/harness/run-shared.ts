@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import type { Expectation } from './expectations';
 import { ExporterStartError, startExporter, type RunningExporter } from './exporter-process';
-import { finishExample, prepareExample, proveWith, type ExampleResult, type RunOptions } from './run-example';
+import { finishExample, prepareExample, proveWith, type ExampleResult, type ExampleRun, type RunOptions } from './run-example';
 
 const execFileAsync = promisify(execFile);
 
@@ -65,6 +65,15 @@ export function configNamedInError(message: string): string | undefined {
 }
 
 async function runGroup(group: readonly Expectation[], options: RunOptions, report: (result: ExampleResult) => void): Promise<void> {
+  // Feature probes first, for all: they load the modules (loop, ext4) whose BTF some objects need to
+  // load at all, and in shared mode every object loads before the first workload runs.
+  const runs = new Map<Expectation, ExampleRun>();
+  for (const expectation of group) runs.set(expectation, await prepareExample(expectation, options));
+  const judge = async (expectation: Expectation, outcome: (run: ExampleRun) => Promise<ExampleResult>) => {
+    const run = runs.get(expectation)!;
+    report(await finishExample(run, await outcome(run)));
+  };
+
   let remaining = [...group];
   let exporter: RunningExporter | undefined;
   while (remaining.length > 0 && !exporter) {
@@ -81,18 +90,15 @@ async function runGroup(group: readonly Expectation[], options: RunOptions, repo
       // One object that does not load on this kernel must not sink the others: judge the culprits
       // (fail, or unsupported naming the missing feature) and start again with the rest.
       const culprits = await findCulprits(remaining, error.message, options);
-      for (const [culprit, problem] of culprits) {
-        const run = await prepareExample(culprit, options);
-        report(await finishExample(run, run.verdict(problem)));
-      }
+      for (const [culprit, problem] of culprits) await judge(culprit, async (run) => run.verdict(problem));
       remaining = remaining.filter((expectation) => !culprits.has(expectation));
     }
   }
   try {
     for (const expectation of remaining) {
-      if (!exporter) break;
-      const run = await prepareExample(expectation, options);
-      report(await finishExample(run, await proveWith(exporter, run, options)));
+      const running = exporter;
+      if (!running) break;
+      await judge(expectation, (run) => proveWith(running, run, options));
     }
   } finally {
     await exporter?.stop();
