@@ -13,6 +13,8 @@ export interface ExporterUnderTest extends ChildServer {
   attachMs: number;
   /** Longest event-loop stall while `during` runs. */
   loopDelayDuring<T>(during: () => Promise<T>): Promise<{ result: T; maxLoopDelayMs: number }>;
+  /** A full garbage collection in the exporter (the exporter runs with --expose-gc for this). */
+  collectGarbage(): Promise<void>;
 }
 
 let bundleCopy: string | undefined;
@@ -39,6 +41,8 @@ export async function startExporter(configDir: string, names: readonly string[],
     command: process.execPath,
     args: [
       '--enable-source-maps',
+      // Exposes gc() for the memory soak; it changes nothing else about how V8 collects.
+      '--expose-gc',
       '--import',
       join(BENCH_BUILD, 'loop-delay-probe.mjs'),
       join(exporterBundle(), 'main.mjs'),
@@ -72,6 +76,9 @@ export async function startExporter(configDir: string, names: readonly string[],
       const result = await during();
       const report = await ask<LoopDelayReport>('loop-delay:report', 'loop-delay');
       return { result, maxLoopDelayMs: report.maxMs };
+    },
+    collectGarbage: async () => {
+      await ask('gc', 'gc');
     },
   };
 }

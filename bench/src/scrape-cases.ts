@@ -70,6 +70,10 @@ export interface SoakResult {
   startRssMiB: number;
   endRssMiB: number;
   growthPercent: number;
+  /** RSS right after a forced full GC, at the end of the first and of the last tenth: retained memory only. */
+  afterGcStartRssMiB: number;
+  afterGcEndRssMiB: number;
+  afterGcGrowthPercent: number;
 }
 
 export interface ScrapeCaseResult {
@@ -120,15 +124,30 @@ async function fill(exporter: ExporterUnderTest, fixture: FixtureCase): Promise<
 
 async function soak(exporter: ExporterUnderTest, metricsUrl: string, scrapes: number): Promise<SoakResult> {
   const rss: number[] = [];
+  const tenth = Math.max(1, Math.floor(scrapes / 10));
+  const afterGc: number[] = [];
   for (let i = 0; i < scrapes; i++) {
     const response = await timedGet(metricsUrl, { timeoutMs: SCRAPE_TIMEOUT_MS });
     if (response.status !== 200) throw new Error(`soak scrape ${i} answered ${response.status}`);
     rss.push(exporter.memory().rssMiB);
+    if (i === tenth - 1 || i === scrapes - 1) {
+      await exporter.collectGarbage();
+      afterGc.push(exporter.memory().rssMiB);
+    }
   }
-  const tenth = Math.max(1, Math.floor(scrapes / 10));
+  const growth = (from: number, to: number) => ((to - from) / from) * 100;
   const startRssMiB = median(rss.slice(0, tenth));
   const endRssMiB = median(rss.slice(-tenth));
-  return { scrapes, startRssMiB, endRssMiB, growthPercent: ((endRssMiB - startRssMiB) / startRssMiB) * 100 };
+  const [afterGcStartRssMiB = NaN, afterGcEndRssMiB = NaN] = afterGc;
+  return {
+    scrapes,
+    startRssMiB,
+    endRssMiB,
+    growthPercent: growth(startRssMiB, endRssMiB),
+    afterGcStartRssMiB,
+    afterGcEndRssMiB,
+    afterGcGrowthPercent: growth(afterGcStartRssMiB, afterGcEndRssMiB),
+  };
 }
 
 export async function runScrapeCase(fixture: FixtureCase, options: ScrapeOptions): Promise<ScrapeCaseResult> {
