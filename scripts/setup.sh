@@ -10,6 +10,7 @@ APT_PACKAGES=(
   clang-format                                                                     # examples format check
   pci.ids                                                                          # pci_* decoders
   prometheus                                                                       # promtool + real server for e2e
+  lintian dpkg-dev systemd groff-base                                              # .deb build, lint and unit checks
   chromium                                                                         # dashboard browser tests
   qemu-system-x86 busybox-static kmod cpio xz-utils zstd                           # VM kernel matrix
   iproute2 iputils-ping procps util-linux python3 bsdextrautils strace             # example workloads, e2e checks

@@ -8,3 +8,5 @@ export NX_DAEMON=false
 npx nx run-many -t typecheck lint format-check --outputStyle=static
 npx nx run-many -t test --parallel=1 --outputStyle=static
 npx nx run-many -t e2e --parallel=1 --outputStyle=static
+# Every example inside the Debian 6.1 and 6.12 kernels (QEMU), proving what the host kernel cannot.
+npx nx run vm:matrix --outputStyle=static
