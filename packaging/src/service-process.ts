@@ -3,21 +3,10 @@
 // decides whether BPF works: an unprivileged user (nobody stands in for the DynamicUser), no new privileges,
 // and exactly the capabilities of the unit and its drop-ins as ambient, inheritable and bounding sets.
 import { execa, type ResultPromise } from 'execa';
-import { createServer } from 'node:net';
+import { freePort, parseSamples, type Sample } from '@ebpf-exporter/test-support';
 import { setprivCapabilities } from './systemd-unit';
 
 const NOBODY = 65534;
-
-export async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export interface ServiceProcess {
   url: string;
@@ -27,7 +16,7 @@ export interface ServiceProcess {
 }
 
 export async function startAsService(command: string, args: readonly string[], capabilities: readonly string[]): Promise<ServiceProcess> {
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const caps = setprivCapabilities(capabilities);
   const child: ResultPromise<{ reject: false; all: true }> = execa(
     'setpriv',
@@ -72,24 +61,7 @@ export async function startAsService(command: string, args: readonly string[], c
   };
 }
 
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Sample lines of the text exposition format; enough for assertions (label values here have no escapes). */
-export function parseSamples(text: string): Sample[] {
-  return text
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-      if (!match) throw new Error(`unparsable exposition line: ${line}`);
-      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-      return { name: match[1] as string, labels, value: Number(match[3]) };
-    });
-}
+export type { Sample };
 
 export async function scrape(url: string): Promise<Sample[]> {
   const response = await fetch(`${url}/metrics`);

@@ -1,21 +1,12 @@
 // Starts the built exporter as users do (the repo-root launcher) and scrapes it over real HTTP.
 import { execa, type ResultPromise } from 'execa';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '@ebpf-exporter/test-support';
+
+export { freePort, parseSamples, type Sample } from '@ebpf-exporter/test-support';
 
 export const REPO_ROOT = join(import.meta.dirname, '../../..');
 export const LAUNCHER = join(REPO_ROOT, 'ebpf_exporter');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export interface RunningExporter {
   url: string;
@@ -66,28 +57,6 @@ export async function startExporter(args: string[], options: StartOptions = {}):
 export async function runExporter(args: string[]): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
   const result = await execa(LAUNCHER, args, { reject: false, cwd: REPO_ROOT, timeout: 60_000 });
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
-}
-
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Parses sample lines of the text exposition format (enough for assertions; promtool checks the syntax). */
-export function parseSamples(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match) throw new Error(`unparsable exposition line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[pair[1] as string] = (pair[2] as string).replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-    }
-    samples.push({ name: match[1] as string, labels, value: Number(match[3]) });
-  }
-  return samples;
 }
 
 export async function promtoolCheck(text: string): Promise<{ exitCode: number | undefined; output: string }> {

@@ -1,0 +1,4 @@
+// Helpers shared by the end-to-end tests that run the exporter as a real process (exporter, packaging,
+// bench): a free loopback port to listen on, and a reader for the samples it serves.
+export { freePort } from './free-port';
+export { parseSamples, type Sample } from './exposition-samples';
