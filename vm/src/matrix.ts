@@ -87,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   const specs = selectKernels(all, commaList(values.kernels) ?? all.map((kernel) => kernel.id));
   const engine = await pickEngine(values.engine);
   const outDir = values.out ?? join(REPO_ROOT, 'dist', 'vm');
-  // ~4.5 min per kernel measured (shared exporter, TCG, loaded machine): 900 s leaves room for a slower
+  // 4–6.5 min per kernel measured (shared exporter, TCG, loaded machine): 900 s leaves room for a slower
   // machine without letting one hung guest eat CI's whole budget.
   const timeoutSeconds = positiveInteger(values.timeout, '--timeout', 900);
   const started = performance.now();
