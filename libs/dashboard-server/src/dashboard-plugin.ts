@@ -60,9 +60,6 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   await registerAssets(app, options.assetsDir ?? defaultAssetsDir());
 };
 
-/** The most of the exporter's time the history sampler may take; beyond it samples are thinned out. */
-export const HISTORY_MAX_BUSY_SHARE = 0.1;
-
 function registerHistory(app: FastifyInstance, options: DashboardOptions): void {
   const history = new MetricHistory({
     windowSeconds: options.historyWindowSeconds,
@@ -70,22 +67,18 @@ function registerHistory(app: FastifyInstance, options: DashboardOptions): void 
     maxBytes: options.historyMaxBytes ?? DEFAULT_HISTORY_MAX_BYTES,
   });
   let sampling = false;
-  let nextSampleAt = 0;
   const sample = async (): Promise<void> => {
-    // A slow scrape must not pile up samplers behind it, nor may sampling a huge map (seconds per read at
-    // 1M series) keep the exporter busy for good: samples are skipped until the last one's cost is at most
-    // HISTORY_MAX_BUSY_SHARE of the time since it started.
-    if (sampling || Date.now() < nextSampleAt) return;
+    // A slow scrape must not pile up samplers behind it; that sample is simply skipped.
+    if (sampling) return;
     sampling = true;
-    const started = Date.now();
     try {
       // Like Prometheus, stamp the sample with the moment the scrape started, not when it finished.
-      history.record(started / 1000, await options.families());
+      const time = Date.now() / 1000;
+      history.record(time, await options.families());
     } catch (error) {
       app.log.warn({ err: error }, 'dashboard history: reading metrics failed, sample skipped');
     } finally {
       sampling = false;
-      nextSampleAt = started + (Date.now() - started) / HISTORY_MAX_BUSY_SHARE;
     }
   };
   let timer: ReturnType<typeof setInterval> | undefined;
