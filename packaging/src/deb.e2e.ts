@@ -1,6 +1,7 @@
 // The .deb end to end, as root on this machine: build, lintian, dpkg -i, systemd-analyze verify, run the
 // installed exporter with the service's user and capabilities on the installed examples, scrape real
 // series from the kernel, stop it, dpkg --purge, and check that nothing of the package is left.
+import { programsStillLoaded } from '@ebpf-exporter/test-support';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -50,11 +51,6 @@ function total(samples: readonly Sample[], name: string, labels: Record<string, 
   return samples
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((sum, s) => sum + s.value, 0);
-}
-
-async function programIds(): Promise<Set<number>> {
-  const { stdout } = await execa('bpftool', ['prog', 'show', '--json']);
-  return new Set((JSON.parse(stdout) as { id: number }[]).map((p) => p.id));
 }
 
 describe.skipIf(!isRoot)('the .deb, installed on this machine (needs root)', () => {
@@ -125,7 +121,6 @@ describe.skipIf(!isRoot)('the .deb, installed on this machine (needs root)', () 
   it('runs the default configs with only the unit\'s capabilities and serves real kernel series', async () => {
     const capabilities = await unitCapabilities();
     expect(capabilities).toEqual(['CAP_BPF', 'CAP_PERFMON']);
-    const before = await programIds();
     const exporter = await startAsService(INSTALL_PATHS.launcher, await defaultArgs(), capabilities);
     let exitCode: number | undefined;
     let ours: number[] = [];
@@ -156,8 +151,7 @@ describe.skipIf(!isRoot)('the .deb, installed on this machine (needs root)', () 
       exitCode = await exporter.stop();
     }
     expect(exitCode, exporter.output()).toBe(0);
-    const after = await programIds();
-    for (const id of ours) expect(after.has(id) && !before.has(id), `program ${id} still attached`).toBe(false);
+    expect(await programsStillLoaded(ours), 'programs still loaded after the service stopped').toEqual([]);
   });
 
   it('resolves kernel symbols for the timers example only with the ksym drop-in\'s CAP_SYSLOG', async () => {

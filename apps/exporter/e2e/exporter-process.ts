@@ -3,7 +3,7 @@ import { execa, type ResultPromise } from 'execa';
 import { join } from 'node:path';
 import { freePort } from '@ebpf-exporter/test-support';
 
-export { freePort, parseSamples, type Sample } from '@ebpf-exporter/test-support';
+export { freePort, loadedProgramIds, parseSamples, programsStillLoaded, type Sample } from '@ebpf-exporter/test-support';
 
 export const REPO_ROOT = join(import.meta.dirname, '../../..');
 export const LAUNCHER = join(REPO_ROOT, 'ebpf_exporter');
@@ -62,9 +62,4 @@ export async function runExporter(args: string[]): Promise<{ exitCode: number | 
 export async function promtoolCheck(text: string): Promise<{ exitCode: number | undefined; output: string }> {
   const result = await execa('promtool', ['check', 'metrics'], { input: text, reject: false, all: true });
   return { exitCode: result.exitCode, output: result.all ?? '' };
-}
-
-export async function attachedProgramIds(): Promise<Set<number>> {
-  const { stdout } = await execa('bpftool', ['prog', 'show', '--json']);
-  return new Set((JSON.parse(stdout) as { id: number }[]).map((p) => p.id));
 }
