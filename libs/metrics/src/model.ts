@@ -33,6 +33,11 @@ export interface ScalarSeries {
   /** Label names in the order they are emitted (the formatter does not reorder them). */
   labelNames: readonly string[];
   labelValues: readonly string[];
+  /**
+   * The same labels rendered as the exposition writes them (`renderLabelPairs`), when the producer keeps
+   * them rendered across scrapes; the formatter then copies it instead of escaping every value again.
+   */
+  labelText?: string;
   value: number;
 }
 
@@ -45,6 +50,8 @@ export interface HistogramBucket {
 export interface HistogramSeries {
   labelNames: readonly string[];
   labelValues: readonly string[];
+  /** As ScalarSeries.labelText. */
+  labelText?: string;
   /** Sorted by upperBound, without the implicit `+Inf` bucket (that one equals `count`). */
   buckets: HistogramBucket[];
   sum: number;

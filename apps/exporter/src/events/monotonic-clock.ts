@@ -5,6 +5,9 @@
 
 /** How long an offset is trusted: NTP may slew the wall clock meanwhile. */
 const RECALIBRATE_AFTER_MS = 10_000;
+/** Spins for at most this long, once every RECALIBRATE_AFTER_MS. */
+const MAX_CALIBRATION_MS = 5;
+const EDGE_PRECISION_NS = 20_000n;
 
 export class MonotonicToWallClock {
   private offsetNs = 0n;
@@ -20,11 +23,21 @@ export class MonotonicToWallClock {
   }
 
   private calibrate(): void {
-    const start = Date.now();
-    let now = start;
-    // Spins for at most one millisecond, once every RECALIBRATE_AFTER_MS.
-    while (now === start) now = Date.now();
-    this.offsetNs = BigInt(now) * 1_000_000n - process.hrtime.bigint();
+    // The millisecond edge is seen between two reads of the monotonic clock; a pair further apart than
+    // EDGE_PRECISION_NS (the thread was preempted in between) is not trusted and the next edge is used.
+    const deadline = Date.now() + MAX_CALIBRATION_MS;
+    let last = Date.now();
+    let before = process.hrtime.bigint();
+    for (;;) {
+      const now = Date.now();
+      const after = process.hrtime.bigint();
+      if (now !== last && (after - before <= EDGE_PRECISION_NS || now >= deadline)) {
+        this.offsetNs = BigInt(now) * 1_000_000n - (before + (after - before) / 2n);
+        break;
+      }
+      last = now;
+      before = after;
+    }
     this.calibratedAtMs = performance.now();
   }
 }

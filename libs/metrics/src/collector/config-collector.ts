@@ -1,8 +1,11 @@
 import type { Config, CounterConfig, HistogramConfig } from '../config/types';
 import type { DecoderRegistry } from '../decoders/registry';
-import type { HistogramSeries, MapSource, MetricFamily, ScalarSeries } from '../model';
+import { markSorted } from '../exposition/sort-families';
+import type { HistogramSeries, MapDump, MapSource, MetricFamily, ScalarSeries } from '../model';
+import { recordReplay, replaySeries, sameBytes, type CounterReplay } from './counter-replay';
 import { reconstructHistogram } from './histogram';
 import { KeyDecoder, type DecodedKey } from './key-decoder';
+import { hasCpuLabel } from './key-layout';
 import { visitMapEntries, type Slicing } from './map-entries';
 import { orderSeries, type SeriesOrdering } from './series-order';
 
@@ -39,6 +42,8 @@ interface MetricPlan<C extends CounterConfig | HistogramConfig> {
 interface CounterPlan extends MetricPlan<CounterConfig> {
   /** How the last scrape ordered the series (see orderSeries). */
   ordering: SeriesOrdering;
+  /** The last pass, to replay while the map's keys do not change (see counter-replay.ts). */
+  replay: CounterReplay | undefined;
 }
 
 /**
@@ -57,6 +62,7 @@ export class ConfigCollector {
   private readonly counters: CounterPlan[];
   private readonly histograms: MetricPlan<HistogramConfig>[];
   private readonly littleEndian: boolean;
+  private readonly labelCacheSize: number;
 
   constructor(
     private readonly config: Config,
@@ -68,6 +74,7 @@ export class ConfigCollector {
       skipCacheSize: options.skipCacheSize ?? 0,
     };
     this.littleEndian = decoders.littleEndian;
+    this.labelCacheSize = cacheOptions.labelCacheSize;
     // perf_event_array counters are event streams, counted by the exporter as records arrive.
     this.counters = config.metrics.counters
       .filter((counter) => !counter.perfEventArray)
@@ -75,6 +82,7 @@ export class ConfigCollector {
         config: counter,
         keyDecoder: new KeyDecoder(decoders, { labels: counter.labels, lastLabelIsBucket: false, ...cacheOptions }),
         ordering: { pass: 0, count: 0 },
+        replay: undefined,
       }));
     this.histograms = config.metrics.histograms.map((histogram) => ({
       config: histogram,
@@ -118,42 +126,67 @@ export class ConfigCollector {
   private async collectCounter(source: MapSource, plan: CounterPlan): Promise<MetricFamily> {
     const { config, keyDecoder } = plan;
     const dump = await source.readMap(this.config.name, config.name);
-    const series: (ScalarSeries & { value: number })[] = [];
+    const family = (series: ScalarSeries[]): MetricFamily => ({
+      name: `${METRIC_NAMESPACE}_${config.name}`,
+      help: config.help,
+      type: 'counter',
+      series: markSorted(series),
+    });
+    if (plan.replay && sameBytes(plan.replay.keys, dump.keys)) {
+      return family(await replaySeries(plan.replay, dump, keyDecoder.labelNames, this.littleEndian, SLICING));
+    }
+
+    const series: ScalarSeries[] = [];
     const keys: DecodedKey[] = [];
     const labelNames = keyDecoder.labelNames;
     const pass = ++passCounter;
+    const passIndexOfEntry = new Int32Array(dump.count);
+    let visits = 0;
     // Keys with equal labels share one DecodedKey (see KeyDecoder), so marking it with the pass is enough
     // to add them up: no per-scrape lookup table over a million keys.
-    const visit = (key: DecodedKey, value: number) => {
+    const visit = (key: DecodedKey, value: number, entry: number) => {
+      visits++;
       if (key.pass === pass) {
-        (series[key.seriesIndex] as ScalarSeries & { value: number }).value += value;
+        (series[key.seriesIndex] as ScalarSeries).value += value;
       } else {
         key.pass = pass;
         key.seriesIndex = series.length;
-        series.push({ labelNames, labelValues: key.labelValues, value });
+        series.push({ labelNames, labelValues: key.labelValues, labelText: key.labelText, value });
         keys.push(key);
       }
+      passIndexOfEntry[entry] = key.seriesIndex;
     };
     await visitMapEntries(dump, config.labels, keyDecoder, this.littleEndian, visit, SLICING);
     const { sorted, ordering } = orderSeries(series, keys, plan.ordering, pass);
     plan.ordering = ordering;
-    return { name: `${METRIC_NAMESPACE}_${config.name}`, help: config.help, type: 'counter', series: sorted };
+    plan.replay = this.replayable(dump, config, visits) ? recordReplay(dump, passIndexOfEntry, keys) : undefined;
+    return family(sorted);
+  }
+
+  /**
+   * A replay must give what a full pass would: every entry one series (no per-CPU `cpu` series, no label-less
+   * index-0 read), no key a decoder skipped (without the skip cache a skipped key is decoded again every
+   * pass), and every key still in the label cache (an evicted key would be decoded again).
+   */
+  private replayable(dump: MapDump, config: CounterConfig, visits: number): boolean {
+    return config.labels.length > 0 && !hasCpuLabel(dump.type, config.labels) && visits === dump.count && dump.count <= this.labelCacheSize;
   }
 
   private async collectHistogram(source: MapSource, { config, keyDecoder }: MetricPlan<HistogramConfig>): Promise<MetricFamily> {
     const dump = await source.readMap(this.config.name, config.name);
-    const groups = new Map<string, { labelValues: string[]; counts: Map<number, number> }>();
+    const groups = new Map<string, { labelValues: string[]; labelText: string; counts: Map<number, number> }>();
     await visitMapEntries(dump, config.labels, keyDecoder, this.littleEndian, (key, value) => {
-      let group = groups.get(key.seriesKey);
+      let group = groups.get(key.labelText);
       if (!group) {
-        group = { labelValues: key.labelValues, counts: new Map() };
-        groups.set(key.seriesKey, group);
+        group = { labelValues: key.labelValues, labelText: key.labelText, counts: new Map() };
+        groups.set(key.labelText, group);
       }
       group.counts.set(key.bucket, (group.counts.get(key.bucket) ?? 0) + value);
     }, SLICING);
     const series: HistogramSeries[] = [...groups.values()].map((group) => ({
       labelNames: keyDecoder.labelNames,
       labelValues: group.labelValues,
+      labelText: group.labelText,
       ...reconstructHistogram(group.counts, config),
     }));
     return { name: `${METRIC_NAMESPACE}_${config.name}`, help: config.help, type: 'histogram', series };

@@ -1,6 +1,7 @@
 import type { LabelConfig } from '../config/types';
 import { SKIP, type Skip } from '../decoders/decoder';
 import type { DecoderRegistry } from '../decoders/registry';
+import { renderLabelPairs } from '../exposition/escape';
 import { ByteKeyLru, hashBytes } from './byte-key-lru';
 import type { SortSlot } from './series-order';
 
@@ -8,8 +9,11 @@ import type { SortSlot } from './series-order';
 export interface DecodedKey extends SortSlot {
   /** Label values in the emitted (name-sorted) label order; for histograms without the bucket label. */
   labelValues: string[];
-  /** The label values joined, to aggregate keys that decode to the same series without rebuilding it. */
-  seriesKey: string;
+  /**
+   * The labels as the exposition writes them: rendered once per cached key instead of once per scrape, and
+   * the identity of the label set when keys that decode alike are aggregated.
+   */
+  labelText: string;
   /** Histograms only: the bucket index parsed from the last label. */
   bucket: number;
   /** Counters only: cached raw keys sharing this object (keys with equal labels share one, see `interned`). */
@@ -27,9 +31,6 @@ function parseBucketIndex(text: string): number {
   if (Number.isNaN(value)) throw new Error(`cannot parse bucket label value ${JSON.stringify(text)} as an unsigned integer`);
   return value;
 }
-
-/** NUL cannot occur in decoded label values that came through the string decoder, and rarely elsewhere. */
-const SERIES_KEY_SEPARATOR = '\u0000';
 
 /** Indexes of `count` labels in the order client_golang emits them: sorted by name. */
 function emitOrder(labels: readonly LabelConfig[], count: number): number[] {
@@ -132,9 +133,9 @@ export class KeyDecoder {
       return SKIP;
     }
     if (this.interned) {
-      const shared = this.interned.get(decoded.seriesKey);
+      const shared = this.interned.get(decoded.labelText);
       if (shared) decoded = shared;
-      else this.interned.set(decoded.seriesKey, decoded);
+      else this.interned.set(decoded.labelText, decoded);
       decoded.refs++;
     }
     this.cache.set(bytes, offset, length, hash, decoded);
@@ -144,7 +145,7 @@ export class KeyDecoder {
   /** Call before each pass over a map: forgets label sets whose keys all left the cache since the last one. */
   beginPass(): void {
     for (const key of this.released) {
-      if (key.refs === 0 && this.interned?.get(key.seriesKey) === key) this.interned.delete(key.seriesKey);
+      if (key.refs === 0 && this.interned?.get(key.labelText) === key) this.interned.delete(key.labelText);
     }
     this.released = [];
   }
@@ -155,7 +156,7 @@ export class KeyDecoder {
     const labelValues = this.emitOrder.map((index) => values[index] as string);
     return {
       labelValues,
-      seriesKey: labelValues.join(SERIES_KEY_SEPARATOR),
+      labelText: renderLabelPairs(this.labelNames, labelValues),
       bucket: this.options.lastLabelIsBucket ? parseBucketIndex(values[values.length - 1] as string) : 0,
       refs: 0,
       pass: 0,

@@ -19,9 +19,10 @@ function zeroBytes(bytes: Uint8Array, offset: number, length: number): boolean {
 }
 
 /** One per pass (not shared between metrics: it carries the pass state of the series it stands for). */
-const noLabels = (): DecodedKey => ({ labelValues: [], seriesKey: '', bucket: 0, refs: 0, pass: 0, seriesIndex: 0, sortRank: 0, sortPass: 0 });
+const noLabels = (): DecodedKey => ({ labelValues: [], labelText: '', bucket: 0, refs: 0, pass: 0, seriesIndex: 0, sortRank: 0, sortPass: 0 });
 
-export type EntryVisitor = (key: DecodedKey, value: number) => void;
+/** `entry` is the key's index in the dump (per-CPU series of one key share it). */
+export type EntryVisitor = (key: DecodedKey, value: number, entry: number) => void;
 
 /** How a walk shares the thread: `entries` per slice, `pause()` awaited between two slices. */
 export interface Slicing {
@@ -54,6 +55,19 @@ export async function visitMapEntries(
   }
 }
 
+/** Reads an entry's u64 value; per-CPU values summed over the CPUs. */
+export function entryValueReader(dump: MapDump, littleEndian: boolean): (entry: number) => number {
+  const view = new DataView(dump.values.buffer, dump.values.byteOffset, dump.values.byteLength);
+  const cpus = isPerCpuMapType(dump.type) ? dump.valuesPerKey : 1;
+  const { valuesPerKey, valueStride } = dump;
+  if (cpus === 1) return (entry) => readU64(view, entry * valuesPerKey * valueStride, littleEndian);
+  return (entry) => {
+    let total = 0;
+    for (let cpu = 0; cpu < cpus; cpu++) total += readU64(view, (entry * valuesPerKey + cpu) * valueStride, littleEndian);
+    return total;
+  };
+}
+
 function visitEntryRange(
   dump: MapDump,
   first: number,
@@ -67,11 +81,7 @@ function visitEntryRange(
   const cpus = isPerCpuMapType(dump.type) ? dump.valuesPerKey : 1;
   const valueAt = (entry: number, cpu: number): number =>
     readU64(view, (entry * dump.valuesPerKey + cpu) * dump.valueStride, littleEndian);
-  const summedValue = (entry: number): number => {
-    let total = 0;
-    for (let cpu = 0; cpu < cpus; cpu++) total += valueAt(entry, cpu);
-    return total;
-  };
+  const summedValue = entryValueReader(dump, littleEndian);
   const keySize = dump.keySize;
   const keys = dump.keys;
 
@@ -79,7 +89,7 @@ function visitEntryRange(
     // Metrics without labels live at index 0 of an array map; other slots are not part of the metric.
     const key = noLabels();
     for (let entry = first; entry < last; entry++) {
-      if (keySize === ZERO_KEY_SIZE && zeroBytes(keys, entry * keySize, keySize)) visit(key, summedValue(entry));
+      if (keySize === ZERO_KEY_SIZE && zeroBytes(keys, entry * keySize, keySize)) visit(key, summedValue(entry), entry);
     }
     return;
   }
@@ -101,7 +111,7 @@ function visitEntryRange(
       for (let cpu = 0; cpu < cpus; cpu++) {
         scratchView.setUint16(keyPart, cpu, littleEndian);
         const decoded = keyDecoder.decode(scratch, 0, length);
-        if (decoded !== SKIP) visit(decoded, valueAt(entry, cpu));
+        if (decoded !== SKIP) visit(decoded, valueAt(entry, cpu), entry);
       }
     }
     return;
@@ -112,6 +122,6 @@ function visitEntryRange(
   }
   for (let entry = first; entry < last; entry++) {
     const decoded = keyDecoder.decode(keys, entry * keySize, keySize);
-    if (decoded !== SKIP) visit(decoded, cpus === 1 ? valueAt(entry, 0) : summedValue(entry));
+    if (decoded !== SKIP) visit(decoded, summedValue(entry), entry);
   }
 }

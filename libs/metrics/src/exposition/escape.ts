@@ -9,6 +9,18 @@ export function escapeQuoted(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
+/**
+ * A label set as both exposition formats write it between the braces: `a="x",b="y"`. Quotes delimit every
+ * value and the escaping is reversible, so equal texts mean equal label sets.
+ */
+export function renderLabelPairs(names: readonly string[], values: readonly string[]): string {
+  const pairs: string[] = [];
+  for (let i = 0; i < names.length; i++) pairs.push(`${names[i] as string}="${escapeQuoted(values[i] as string)}"`);
+  // join builds one flat string, where += would leave a rope: the text is kept across scrapes and copied
+  // into every exposition, and copying a rope is several times slower.
+  return pairs.join(',');
+}
+
 /** Text 0.0.4 HELP lines: backslash and newline only. */
 export function escapeHelp(help: string): string {
   if (!HELP_SPECIALS.test(help)) return help;

@@ -1,5 +1,5 @@
 import type { HistogramSeries, MetricFamily, ScalarSeries } from '../model';
-import { escapeHelp, escapeQuoted } from './escape';
+import { escapeHelp, escapeQuoted, renderLabelPairs } from './escape';
 import { formatGoFloat } from './go-float';
 import { sortFamilies } from './sort-families';
 
@@ -21,12 +21,7 @@ function openMetricsFloat(n: number): string {
 }
 
 function labelPairs(series: ScalarSeries | HistogramSeries): string {
-  let text = '';
-  for (let i = 0; i < series.labelNames.length; i++) {
-    if (i > 0) text += ',';
-    text += `${series.labelNames[i] as string}="${escapeQuoted(series.labelValues[i] as string)}"`;
-  }
-  return text;
+  return series.labelText ?? renderLabelPairs(series.labelNames, series.labelValues);
 }
 
 function withLabels(name: string, pairs: string): string {
@@ -105,11 +100,18 @@ function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string>
     }
   } else {
     const name = dialect.scalarName(family);
+    const labelled = `${name}{`;
+    // The pieces of each line go into the chunk one by one: join copies them once, with no string per line.
+    let inChunk = 0;
     for (const series of family.series) {
-      lines.push(`${withLabels(name, labelPairs(series))} ${dialect.float(series.value)}\n`);
-      if (lines.length >= SERIES_PER_CHUNK) {
+      const pairs = labelPairs(series);
+      if (pairs === '') lines.push(name, ' ');
+      else lines.push(labelled, pairs, '} ');
+      lines.push(dialect.float(series.value), '\n');
+      if (++inChunk >= SERIES_PER_CHUNK) {
         yield lines.join('');
         lines = [];
+        inChunk = 0;
       }
     }
   }
