@@ -2,7 +2,8 @@
 // object loaded through the addon, filled by map-tool, then read (BpfMap.read: batch lookups on a libuv
 // worker), collected (decode + aggregate + order) and formatted (the text chunks the server streams).
 import { BpfObject } from '@ebpf-exporter/bpf-native';
-import { ConfigCollector, createDecoderRegistry, parseConfig, textChunks, type DecoderEnvironment, type MapDump } from '@ebpf-exporter/metrics';
+import { ConfigCollector, createDecoderRegistry, parseConfig, textChunks, type MapDump } from '@ebpf-exporter/metrics';
+import { hostlessEnvironment } from '@ebpf-exporter/metrics/testing';
 import { join } from 'node:path';
 import { COUNTER_CONFIG } from './fixture-series';
 import { fillCounterMap } from './native-tools';
@@ -21,27 +22,14 @@ export interface PhaseBreakdown {
   bytes: number;
 }
 
-/**
- * The fixture's counter labels only use the `uint` decoder; host lookups (kallsyms, cgroups, PCI names) are
- * never asked for, so this environment leaves them empty rather than reading the host.
- */
-const UINT_ONLY_ENVIRONMENT: DecoderEnvironment = {
-  littleEndian: true,
-  arch: 'x86_64',
-  kallsyms: () => '',
-  partitions: () => '',
-  ifname: () => undefined,
-  cgroupPath: () => undefined,
-  pciIds: () => undefined,
-};
-
 export async function measurePhases(fixture: FixtureCase, rounds: number): Promise<PhaseBreakdown> {
   const object = BpfObject.open(join(BENCH_BUILD, `scrape-fixture-${fixture.name}.bpf.o`));
   try {
     await object.load();
     await fillCounterMap(process.pid, 'ops_total', fixture.entries);
     const map = object.map('ops_total');
-    const collector = new ConfigCollector(parseConfig(COUNTER_CONFIG, 'bench_phases.yaml'), createDecoderRegistry(UINT_ONLY_ENVIRONMENT));
+    // The fixture's labels only use `uint`, which never asks the host.
+    const collector = new ConfigCollector(parseConfig(COUNTER_CONFIG, 'bench_phases.yaml'), createDecoderRegistry(hostlessEnvironment()));
     const readMs: number[] = [];
     const collectMs: number[] = [];
     const formatMs: number[] = [];

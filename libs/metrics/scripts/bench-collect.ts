@@ -2,6 +2,7 @@
 // Usage: npx tsx libs/metrics/scripts/bench-collect.ts [entries...]   (default: 100000 1000000)
 
 import { ConfigCollector, createDecoderRegistry, formatText, parseConfig, type MapDump, type MapSource } from '../src/index';
+import { hostlessEnvironment } from '../src/testing/index';
 
 const CONFIG = parseConfig(
   `metrics:
@@ -28,21 +29,11 @@ function dump(entries: number): MapDump {
   return { name: 'syscalls_total', type: 'hash', keySize: 8, valueSize: 8, valuesPerKey: 1, valueStride: 8, count: entries, keys, values };
 }
 
-const host = {
-  littleEndian: true,
-  arch: 'x86_64' as const,
-  kallsyms: () => '',
-  partitions: () => '',
-  ifname: () => undefined,
-  cgroupPath: () => undefined,
-  pciIds: () => undefined,
-};
-
 const sizes = process.argv.slice(2).map(Number);
 for (const entries of sizes.length > 0 ? sizes : [100_000, 1_000_000]) {
   const map = dump(entries);
   const source: MapSource = { readMap: async () => map };
-  const collector = new ConfigCollector(CONFIG, createDecoderRegistry(host));
+  const collector = new ConfigCollector(CONFIG, createDecoderRegistry(hostlessEnvironment()));
   const timings: string[] = [];
   // CPU time rather than wall time: the machine is shared, and other processes stretch wall time.
   const cpuMs = (since: NodeJS.CpuUsage): number => {

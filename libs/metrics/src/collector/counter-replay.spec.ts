@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/parse-config';
-import type { DecoderEnvironment } from '../decoders/decoder';
 import { createDecoderRegistry } from '../decoders/registry';
 import { formatText } from '../exposition/text-format';
+import { hostlessEnvironment } from '../testing/hostless-environment';
 import { RecordedMapSource, type RecordedMap } from '../testing/recorded-map-source';
 import { ConfigCollector } from './config-collector';
 import { sameBytes } from './counter-replay';
-
-const ENV: DecoderEnvironment = {
-  littleEndian: true,
-  arch: 'x86_64',
-  kallsyms: () => '',
-  partitions: () => '',
-  ifname: () => undefined,
-  cgroupPath: () => undefined,
-  pciIds: () => undefined,
-};
 
 // `static_map` folds ids 1 and 2 into one label set and `regexp` drops the `skip` one, so the sequence below
 // covers aggregation and skipped keys as well as plain keys.
@@ -45,7 +35,7 @@ function counterMap(entries: [kind: number, object: number, value: number][]): R
   return { type: 'hash', keySize: 8, valueSize: 8, entries: entries.map(([kind, object, value]) => [u32le(kind) + u32le(object), u64le(value)]) };
 }
 
-const collectorFor = () => new ConfigCollector(parseConfig(CONFIG, 'test.yaml'), createDecoderRegistry(ENV));
+const collectorFor = () => new ConfigCollector(parseConfig(CONFIG, 'test.yaml'), createDecoderRegistry(hostlessEnvironment()));
 
 async function exposition(collector: ConfigCollector, map: RecordedMap): Promise<string> {
   const { families, errors } = await collector.collect(new RecordedMapSource({ test: { ops_total: map } }));

@@ -2,18 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/parse-config';
 import { SKIP } from '../decoders/decoder';
 import { createDecoderRegistry } from '../decoders/registry';
+import { hostlessEnvironment } from '../testing/hostless-environment';
 import { decodeRecord } from './key-decoder';
 
 // Host lookups are not needed by these decoders; the environment only has to exist.
-const registry = createDecoderRegistry({
-  littleEndian: true,
-  arch: 'x86_64',
-  kallsyms: () => '',
-  partitions: () => '',
-  ifname: () => undefined,
-  cgroupPath: () => undefined,
-  pciIds: () => undefined,
-});
+const registry = createDecoderRegistry(hostlessEnvironment());
 
 const [counter] = parseConfig(
   `metrics:

@@ -1,3 +1,4 @@
 // Test helpers shared with the exporter's tests: recorded map dumps standing in for kernel maps.
 export { mapDumpFromRecording, recordMapDump, RecordedMapSource, type RecordedMap, type RecordedMaps } from './recorded-map-source';
 export { readRecordedMapSource } from './read-fixture';
+export { hostlessEnvironment } from './hostless-environment';
