@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseSamples, REPO_ROOT, runExporter, startExporter, type RunningExporter } from './exporter-process';
+import { bpftoolJson, parseSamples, REPO_ROOT, runExporter, startExporter, type RunningExporter } from './exporter-process';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const CGROUP2 = readFileSync('/proc/self/mountinfo', 'utf8')
@@ -77,8 +77,7 @@ function cgroupWithTask(name: string): { path: string; id: bigint; stopTask: () 
 
 /** Cgroup ids in the hash filter map (bpftool shows raw key bytes, host order; map names are cut at 15 characters). */
 async function filterMapIds(): Promise<bigint[]> {
-  const { stdout } = await execa('bpftool', ['--json', 'map', 'dump', 'name', 'e2e_cg_filter']);
-  const entries = JSON.parse(stdout) as Array<{ key: string[] }>;
+  const entries = (await bpftoolJson('map', 'dump', 'name', 'e2e_cg_filter')) as Array<{ key: string[] }>;
   return entries.map(({ key }) => Buffer.from(key.map((byte) => Number.parseInt(byte, 16))).readBigUInt64LE());
 }
 

@@ -3,7 +3,7 @@ import { execa, type ResultPromise } from 'execa';
 import { join } from 'node:path';
 import { freePort } from '@ebpf-exporter/test-support';
 
-export { freePort, loadedProgramIds, parseSamples, programsStillLoaded, type Sample } from '@ebpf-exporter/test-support';
+export { bpftoolJson, freePort, loadedProgramIds, parseSamples, programsStillLoaded, type Sample } from '@ebpf-exporter/test-support';
 
 export const REPO_ROOT = join(import.meta.dirname, '../../..');
 export const LAUNCHER = join(REPO_ROOT, 'ebpf_exporter');

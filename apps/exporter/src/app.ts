@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { negotiateFormat, textChunks } from '@ebpf-exporter/metrics';
+import { negotiateFormat, textChunks, threadSlicer } from '@ebpf-exporter/metrics';
 import { landingPage } from './landing-page';
 import type { FamilySource } from './scraper';
 import { accessControl, type WebConfig } from './web-config';
@@ -20,14 +20,15 @@ export interface AppOptions {
 }
 
 /**
- * The exposition chunk by chunk, letting the event loop run between two chunks. Backpressure alone does not:
- * on a fast (loopback) connection every socket write completes at once, so a stream over the plain chunk
- * iterator formatted a 1M-series scrape in one go and held every other request for seconds.
+ * The exposition chunk by chunk, letting the event loop run whenever the thread's time slice is used up.
+ * Backpressure alone does not: on a fast (loopback) connection every socket write completes at once, so a
+ * stream over the plain chunk iterator formatted a 1M-series scrape in one go and held every other request
+ * for seconds.
  */
 async function* yieldingChunks(chunks: Iterable<string>): AsyncGenerator<string> {
   for (const chunk of chunks) {
     yield chunk;
-    await new Promise((resolve) => setImmediate(resolve));
+    await threadSlicer.pause();
   }
 }
 

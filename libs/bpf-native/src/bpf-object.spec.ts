@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bpftoolJson } from '../test-fixtures/bpftool.js';
 import { fixture } from '../test-fixtures/fixtures.js';
 import { readU64, u32, u64 } from '../test-fixtures/bytes.js';
 import { BpfError, BpfObject, setLogHandler } from './index.js';
@@ -27,10 +28,6 @@ async function countingObject(marker = 0n): Promise<BpfObject> {
 
 function makeSyscalls(count: number): void {
   for (let i = 0; i < count; i++) process.kill(process.pid, 0);
-}
-
-function bpftoolJson(...args: string[]): unknown {
-  return JSON.parse(execFileSync('bpftool', ['--json', ...args], { encoding: 'utf8' }));
 }
 
 afterEach(() => {
@@ -115,7 +112,7 @@ describe('BpfObject lifecycle', () => {
 
   it('detaches and closes an object nobody references any more, without close()', () => {
     const script = fileURLToPath(new URL('../test-fixtures/finalize-unreferenced-object.ts', import.meta.url));
-    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
     expect(output.trim()).toMatch(/^detached \d+$/);
   });
 

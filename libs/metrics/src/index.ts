@@ -1,5 +1,5 @@
 // Public API of @ebpf-exporter/metrics: config, decoders, collection and exposition, all free of Node APIs.
-export type { HistogramBucket, HistogramSeries, MapDump, MapSource, MetricFamily, ScalarSeries, ScalarType } from './model';
+export type { HistogramBucket, HistogramSeries, LabelSet, MapDump, MapSource, MetricFamily, ScalarColumns, ScalarSeries, ScalarType } from './model';
 
 export { ConfigError } from './config/config-error';
 export { parseConfig } from './config/parse-config';
@@ -26,3 +26,4 @@ export { formatGoFloat } from './exposition/go-float';
 export { negotiateFormat, type NegotiatedFormat } from './exposition/negotiate';
 export { formatOpenMetrics, formatText, textChunks, type ExpositionFormat } from './exposition/text-format';
 export { decodeRecord, type DecodedRecord } from './collector/key-decoder';
+export { threadSlicer } from './time-slice';

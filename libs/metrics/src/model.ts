@@ -58,6 +58,24 @@ export interface HistogramSeries {
   count: number;
 }
 
+/** A label set as a producer keeps it from one scrape to the next. */
+export interface LabelSet {
+  labelValues: readonly string[];
+  /** As ScalarSeries.labelText. */
+  labelText: string;
+}
+
+/**
+ * The series of a scalar family as columns, in exposition order: what a collector that keeps its label sets
+ * across scrapes produces without building an object per series. A family with columns still has `series`
+ * (built on first use, for consumers that want objects); the formatter reads the columns.
+ */
+export interface ScalarColumns {
+  labelNames: readonly string[];
+  labelSets: readonly LabelSet[];
+  values: Float64Array;
+}
+
 export type MetricFamily =
-  | { name: string; help: string; type: ScalarType; series: ScalarSeries[] }
+  | { name: string; help: string; type: ScalarType; series: ScalarSeries[]; columns?: ScalarColumns }
   | { name: string; help: string; type: 'histogram'; series: HistogramSeries[] };

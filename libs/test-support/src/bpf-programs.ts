@@ -1,12 +1,28 @@
-// What the kernel has loaded, read with bpftool, to prove an exporter left nothing behind.
+// What the kernel holds, read with bpftool, to prove an exporter left nothing behind.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/**
+ * `bpftool --json <args>`, parsed. Listings walk objects by id and fail as a whole (exit 255, "can't get
+ * prog by id: Resource temporarily unavailable") when another process's object is being freed at that
+ * moment, so a failure is retried a few times before it counts.
+ */
+export async function bpftoolJson(...args: string[]): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { stdout } = await run('bpftool', ['--json', ...args], { maxBuffer: 64 << 20 });
+      return JSON.parse(stdout);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 export async function loadedProgramIds(): Promise<Set<number>> {
-  const { stdout } = await run('bpftool', ['prog', 'show', '--json'], { maxBuffer: 64 << 20 });
-  return new Set((JSON.parse(stdout) as { id: number }[]).map((p) => p.id));
+  return new Set(((await bpftoolJson('prog', 'show')) as { id: number }[]).map((p) => p.id));
 }
 
 /**

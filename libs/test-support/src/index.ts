@@ -2,4 +2,4 @@
 // bench): a free loopback port to listen on, a reader for the samples it serves, and the programs the kernel holds.
 export { freePort } from './free-port';
 export { parseSamples, type Sample } from './exposition-samples';
-export { loadedProgramIds, programsStillLoaded } from './bpf-programs';
+export { bpftoolJson, loadedProgramIds, programsStillLoaded } from './bpf-programs';

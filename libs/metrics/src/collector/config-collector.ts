@@ -1,8 +1,9 @@
 import type { Config, CounterConfig, HistogramConfig } from '../config/types';
 import type { DecoderRegistry } from '../decoders/registry';
-import { markSorted } from '../exposition/sort-families';
+import { threadSlicer } from '../time-slice';
 import type { HistogramSeries, MapDump, MapSource, MetricFamily, ScalarSeries } from '../model';
-import { recordReplay, replaySeries, sameBytes, type CounterReplay } from './counter-replay';
+import { columnarFamily } from './columnar-family';
+import { recordReplay, replayValues, sameBytes, type CounterReplay } from './counter-replay';
 import { reconstructHistogram } from './histogram';
 import { KeyDecoder, type DecodedKey } from './key-decoder';
 import { hasCpuLabel } from './key-layout';
@@ -47,11 +48,11 @@ interface CounterPlan extends MetricPlan<CounterConfig> {
 }
 
 /**
- * 32k map entries (~10-20 ms of decoding) between two yields to the event loop, so a million-entry map
- * leaves the server free to answer other requests while it is collected. setTimeout exists in browsers
- * and Node alike.
+ * Map walks check the time every 1024 entries (a few milliseconds of cold decoding) and give the event loop
+ * a turn when the thread's slice is used up, so a million-entry map leaves the server free to answer other
+ * requests while it is collected.
  */
-const SLICING: Slicing = { entries: 32_768, pause: () => new Promise((resolve) => setTimeout(resolve, 0)) };
+const SLICING: Slicing = { entries: 1024, pause: () => threadSlicer.pause() };
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
@@ -126,14 +127,11 @@ export class ConfigCollector {
   private async collectCounter(source: MapSource, plan: CounterPlan): Promise<MetricFamily> {
     const { config, keyDecoder } = plan;
     const dump = await source.readMap(this.config.name, config.name);
-    const family = (series: ScalarSeries[]): MetricFamily => ({
-      name: `${METRIC_NAMESPACE}_${config.name}`,
-      help: config.help,
-      type: 'counter',
-      series: markSorted(series),
-    });
-    if (plan.replay && sameBytes(plan.replay.keys, dump.keys)) {
-      return family(await replaySeries(plan.replay, dump, keyDecoder.labelNames, this.littleEndian, SLICING));
+    const name = `${METRIC_NAMESPACE}_${config.name}`;
+    const { replay } = plan;
+    if (replay && sameBytes(replay.keys, dump.keys)) {
+      const values = await replayValues(replay, dump, this.littleEndian, SLICING);
+      return columnarFamily(name, config.help, 'counter', { labelNames: keyDecoder.labelNames, labelSets: replay.series, values });
     }
 
     const series: ScalarSeries[] = [];
@@ -160,7 +158,7 @@ export class ConfigCollector {
     const { sorted, ordering } = orderSeries(series, keys, plan.ordering, pass);
     plan.ordering = ordering;
     plan.replay = this.replayable(dump, config, visits) ? recordReplay(dump, passIndexOfEntry, keys) : undefined;
-    return family(sorted);
+    return { name, help: config.help, type: 'counter', series: sorted };
   }
 
   /**

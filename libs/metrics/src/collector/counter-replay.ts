@@ -2,7 +2,7 @@
 // same series in the same sorted order: only the values are new. That is the steady state of most maps
 // (a kernel hash map returns an unchanged key set in the same bucket order), so the collector remembers
 // where each entry went and replays it, skipping the label cache lookups and the ordering.
-import type { MapDump, ScalarSeries } from '../model';
+import type { MapDump } from '../model';
 import type { DecodedKey } from './key-decoder';
 import { entryValueReader, type Slicing } from './map-entries';
 
@@ -45,36 +45,17 @@ export function recordReplay(dump: MapDump, passIndexOfEntry: Int32Array, passKe
   return { keys: dump.keys.slice(), seriesOfEntry, series };
 }
 
-/** The sorted series of `dump`, whose keys must equal the recorded ones (see sameBytes). */
-export async function replaySeries(
-  replay: CounterReplay,
-  dump: MapDump,
-  labelNames: readonly string[],
-  littleEndian: boolean,
-  slicing: Slicing,
-): Promise<ScalarSeries[]> {
+/** The values of the recorded series, in their order, from `dump`, whose keys must equal the recorded ones (see sameBytes). */
+export async function replayValues(replay: CounterReplay, dump: MapDump, littleEndian: boolean, slicing: Slicing): Promise<Float64Array> {
   const valueOf = entryValueReader(dump, littleEndian);
   const totals = new Float64Array(replay.series.length);
   const { seriesOfEntry } = replay;
-  await inSlices(dump.count, slicing, (first, last) => {
-    for (let entry = first; entry < last; entry++) {
+  for (let first = 0; first < dump.count; first += slicing.entries) {
+    if (first > 0) await slicing.pause();
+    for (let entry = first, last = Math.min(dump.count, first + slicing.entries); entry < last; entry++) {
       const index = seriesOfEntry[entry] as number;
       totals[index] = (totals[index] as number) + valueOf(entry);
     }
-  });
-  const series = new Array<ScalarSeries>(replay.series.length);
-  await inSlices(series.length, slicing, (first, last) => {
-    for (let i = first; i < last; i++) {
-      const key = replay.series[i] as DecodedKey;
-      series[i] = { labelNames, labelValues: key.labelValues, labelText: key.labelText, value: totals[i] as number };
-    }
-  });
-  return series;
-}
-
-async function inSlices(count: number, slicing: Slicing, run: (first: number, last: number) => void): Promise<void> {
-  for (let first = 0; first < count; first += slicing.entries) {
-    if (first > 0) await slicing.pause();
-    run(first, Math.min(count, first + slicing.entries));
   }
+  return totals;
 }

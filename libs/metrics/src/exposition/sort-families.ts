@@ -1,4 +1,4 @@
-import type { HistogramSeries, MetricFamily, ScalarSeries } from '../model';
+import type { HistogramSeries, MetricFamily, ScalarColumns, ScalarSeries } from '../model';
 
 // client_golang's Gather sorts families by name and the series of a family by their label values (label
 // pairs are already in name order), and drops families without series. We do the same on copies.
@@ -28,9 +28,18 @@ export function markSorted<S extends ScalarSeries | HistogramSeries>(series: S[]
   return series;
 }
 
+/** Columns come in exposition order (see ScalarColumns); reading `series` would build every object. */
+export function columnsOf(family: MetricFamily): ScalarColumns | undefined {
+  return family.type === 'histogram' ? undefined : family.columns;
+}
+
 export function sortFamilies(families: readonly MetricFamily[]): MetricFamily[] {
   return families
-    .filter((family) => family.series.length > 0)
-    .map((family) => (presorted.has(family.series) ? family : ({ ...family, series: [...family.series].sort(compareLabelValues) } as MetricFamily)))
+    .filter((family) => (columnsOf(family)?.values.length ?? family.series.length) > 0)
+    .map((family) =>
+      columnsOf(family) !== undefined || presorted.has(family.series)
+        ? family
+        : ({ ...family, series: [...family.series].sort(compareLabelValues) } as MetricFamily),
+    )
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

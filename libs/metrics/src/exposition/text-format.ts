@@ -1,7 +1,7 @@
-import type { HistogramSeries, MetricFamily, ScalarSeries } from '../model';
+import type { HistogramSeries, LabelSet, MetricFamily, ScalarSeries } from '../model';
 import { escapeHelp, escapeQuoted, renderLabelPairs } from './escape';
 import { formatGoFloat } from './go-float';
-import { sortFamilies } from './sort-families';
+import { columnsOf, sortFamilies } from './sort-families';
 
 export type ExpositionFormat = 'text' | 'openmetrics';
 
@@ -101,17 +101,18 @@ function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string>
   } else {
     const name = dialect.scalarName(family);
     const labelled = `${name}{`;
+    const columns = columnsOf(family);
+    const count = columns?.values.length ?? family.series.length;
     // The pieces of each line go into the chunk one by one: join copies them once, with no string per line.
-    let inChunk = 0;
-    for (const series of family.series) {
-      const pairs = labelPairs(series);
+    for (let i = 0; i < count; i++) {
+      const pairs = columns ? (columns.labelSets[i] as LabelSet).labelText : labelPairs(family.series[i] as ScalarSeries);
+      const value = columns ? (columns.values[i] as number) : (family.series[i] as ScalarSeries).value;
       if (pairs === '') lines.push(name, ' ');
       else lines.push(labelled, pairs, '} ');
-      lines.push(dialect.float(series.value), '\n');
-      if (++inChunk >= SERIES_PER_CHUNK) {
+      lines.push(dialect.float(value), '\n');
+      if ((i + 1) % SERIES_PER_CHUNK === 0) {
         yield lines.join('');
         lines = [];
-        inChunk = 0;
       }
     }
   }

@@ -1,0 +1,28 @@
+import { markSorted } from '../exposition/sort-families';
+import type { MetricFamily, ScalarColumns, ScalarSeries, ScalarType } from '../model';
+
+/**
+ * A scalar family over columns (see ScalarColumns): `series` objects are only built if someone asks for
+ * them (the dashboard's history sampler), never on the scrape path, where a million series would be a
+ * million short-lived objects for the garbage collector.
+ */
+export function columnarFamily(name: string, help: string, type: ScalarType, columns: ScalarColumns): MetricFamily {
+  let series: ScalarSeries[] | undefined;
+  return {
+    name,
+    help,
+    type,
+    columns,
+    get series(): ScalarSeries[] {
+      series ??= markSorted(
+        columns.labelSets.map((set, i) => ({
+          labelNames: columns.labelNames,
+          labelValues: set.labelValues,
+          labelText: set.labelText,
+          value: columns.values[i] as number,
+        })),
+      );
+      return series;
+    },
+  };
+}
