@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, paintedPixels, screenshot } from './browser';
-import { driveDiskIo, NOT_ROOT_REASON, startExporter, type RunningExporter } from './exporter';
+import { driveDiskIo, NOT_ROOT_REASON, startExporter, waitForHistoryRates, type RunningExporter } from './exporter';
 
 const HEATMAP = 'biolatency.bio_latency_seconds';
 const RATES = 'timers.timer_starts_total';
@@ -32,6 +32,7 @@ describe.skipIf(NOT_ROOT_REASON)(`dashboard on the exporter's history${NOT_ROOT_
     exporter = await startExporter(['--config.dir=examples', '--config.names=timers,biolatency', '--dashboard.history-resolution=1']);
     // Enough samples for several rate points, with IO in every one of them.
     await driveDiskIo(8);
+    await waitForHistoryRates(exporter, 'ebpf_exporter_bio_latency_seconds');
     browser = await launchBrowser();
   });
   afterAll(async () => {

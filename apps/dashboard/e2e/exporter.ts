@@ -69,3 +69,21 @@ export async function driveDiskIo(rounds: number, pauseMs = 500): Promise<void> 
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Waits until the exporter's history holds a non-zero rate for `metric`'s histogram, so the page has
+ * something to draw when it opens. The history samples on its own timer: on a loaded machine the samples
+ * taken while driveDiskIo ran can lag behind it by seconds.
+ */
+export async function waitForHistoryRates(exporter: RunningExporter, metric: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const end = Math.floor(Date.now() / 1000);
+    const params = new URLSearchParams({ metric, start: String(end - 300), end: String(end), step: '1', window: '5' });
+    const response = await fetch(`${exporter.url}/dashboard/api/history/buckets?${params}`);
+    const { cumulativeRates } = (await response.json()) as { cumulativeRates: (number | null)[][] };
+    if (cumulativeRates.some((row) => row.some((rate) => rate !== null && rate > 0))) return;
+    if (Date.now() > deadline) throw new Error(`no non-zero rate of ${metric} in the exporter's history after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

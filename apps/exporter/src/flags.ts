@@ -19,7 +19,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'config.check', kind: 'bool', default: false, help: 'Load and attach every config, then exit.' },
   { name: 'config.strict', kind: 'bool', default: false, help: 'Exit with an error when any program fails to attach.' },
   { name: 'config.skip-cache-size', kind: 'int', default: 0, placeholder: 'N', help: 'Size of the per-metric cache of keys a decoder skipped (0 disables it).' },
-  { name: 'config.cache-size', kind: 'int', default: 1048576, placeholder: 'N', help: 'Decoded label sets cached per metric (least recently used are evicted; 0 = unbounded).' },
+  { name: 'config.cache-size', kind: 'int', default: 1048576, placeholder: 'N', help: 'Keys whose decoded labels are kept per metric: a counter keeps the keys of its last scrape, a histogram the most recently used (0 = unbounded).' },
   { name: 'debug', kind: 'bool', default: false, help: 'Serve /maps and print libbpf debug output.' },
   { name: 'log.no-timestamps', kind: 'bool', default: false, help: 'Leave the date and time out of log lines.' },
   { name: 'web.listen-address', kind: 'string', default: ':9435', placeholder: 'ADDR', help: 'Address to listen on for HTTP requests.' },

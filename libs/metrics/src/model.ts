@@ -58,13 +58,6 @@ export interface HistogramSeries {
   count: number;
 }
 
-/** A label set as a producer keeps it from one scrape to the next. */
-export interface LabelSet {
-  labelValues: readonly string[];
-  /** As ScalarSeries.labelText. */
-  labelText: string;
-}
-
 /**
  * The series of a scalar family as columns, in exposition order: what a collector that keeps its label sets
  * across scrapes produces without building an object per series. A family with columns still has `series`
@@ -72,7 +65,8 @@ export interface LabelSet {
  */
 export interface ScalarColumns {
   labelNames: readonly string[];
-  labelSets: readonly LabelSet[];
+  /** Each series' labels as ScalarSeries.labelText. */
+  labelTexts: readonly string[];
   values: Float64Array;
 }
 

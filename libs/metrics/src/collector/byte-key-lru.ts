@@ -39,14 +39,8 @@ export class ByteKeyLru<V> {
   private readonly buckets = new Map<number, Entry<V>>();
   private entries = 0;
 
-  /**
-   * @param capacity maximum number of keys kept (Infinity: unbounded); 0 disables the cache.
-   * @param onEvict called with the value of every evicted key.
-   */
-  constructor(
-    readonly capacity: number,
-    private readonly onEvict?: (value: V) => void,
-  ) {}
+  /** @param capacity maximum number of keys kept (Infinity: unbounded); 0 disables the cache. */
+  constructor(readonly capacity: number) {}
 
   get size(): number {
     return this.entries;
@@ -89,10 +83,7 @@ export class ByteKeyLru<V> {
         this.buckets.set(hash, head);
         continue;
       }
-      for (let entry: Entry<V> | undefined = head; entry !== undefined; entry = entry.next) {
-        this.entries--;
-        this.onEvict?.(entry.value);
-      }
+      for (let entry: Entry<V> | undefined = head; entry !== undefined; entry = entry.next) this.entries--;
       return;
     }
   }

@@ -1,3 +1,4 @@
+import { parseLabelValues } from '../exposition/escape';
 import { markSorted } from '../exposition/sort-families';
 import type { MetricFamily, ScalarColumns, ScalarSeries, ScalarType } from '../model';
 
@@ -15,10 +16,10 @@ export function columnarFamily(name: string, help: string, type: ScalarType, col
     columns,
     get series(): ScalarSeries[] {
       series ??= markSorted(
-        columns.labelSets.map((set, i) => ({
+        columns.labelTexts.map((labelText, i) => ({
           labelNames: columns.labelNames,
-          labelValues: set.labelValues,
-          labelText: set.labelText,
+          labelValues: parseLabelValues(labelText),
+          labelText,
           value: columns.values[i] as number,
         })),
       );

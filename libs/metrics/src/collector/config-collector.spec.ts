@@ -66,19 +66,23 @@ describe('ConfigCollector', () => {
     expect(calls.ifname).toBe(3);
   });
 
-  it('bounds the label cache (LRU) by labelCacheSize', async () => {
+  it('remembers the labels of the keys of the last scrape, at most labelCacheSize of them', async () => {
     const { env } = countingHost();
     let decodes = 0;
     const registry = createDecoderRegistry(env);
     const counting = { littleEndian: true, decode: (...args: Parameters<typeof registry.decode>) => (decodes++, registry.decode(...args)) };
     const collector = new ConfigCollector(parseConfig(IFACE_COUNTER, 'test.yaml'), counting, { labelCacheSize: 2 });
-    await collector.collect(new RecordedMapSource({ test: { packets_total: ifaceMap([1, 2, 3]) } }));
+    const scrape = (indexes: number[]) => collector.collect(new RecordedMapSource({ test: { packets_total: ifaceMap(indexes) } }));
+    await scrape([1, 2, 3]);
     expect(decodes).toBe(3);
-    // Keys 2 and 3 are the two most recent; 1 was evicted.
-    await collector.collect(new RecordedMapSource({ test: { packets_total: ifaceMap([3, 2]) } }));
-    expect(decodes).toBe(3);
-    await collector.collect(new RecordedMapSource({ test: { packets_total: ifaceMap([1]) } }));
+    // Only the first two keys of that scrape were kept: 3 is decoded again, 2 is not.
+    await scrape([3, 2]);
     expect(decodes).toBe(4);
+    // 1 left the map in the last scrape, and was forgotten with it.
+    await scrape([1]);
+    expect(decodes).toBe(5);
+    await scrape([1]);
+    expect(decodes).toBe(5);
   });
 
   it('adds up keys that decode to the same labels, also when they do not fit the label cache', async () => {

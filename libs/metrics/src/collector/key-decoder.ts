@@ -3,24 +3,14 @@ import { SKIP, type Skip } from '../decoders/decoder';
 import type { DecoderRegistry } from '../decoders/registry';
 import { renderLabelPairs } from '../exposition/escape';
 import { ByteKeyLru, hashBytes } from './byte-key-lru';
-import type { SortSlot } from './series-order';
+import type { DecodedLabels } from './counter-passes';
 
-/** A decoded key, cached per raw key bytes. */
-export interface DecodedKey extends SortSlot {
-  /** Label values in the emitted (name-sorted) label order; for histograms without the bucket label. */
+/** A decoded histogram key, cached per raw key bytes. */
+export interface DecodedKey extends DecodedLabels {
+  /** Label values in the emitted (name-sorted) label order, without the bucket label. */
   labelValues: string[];
-  /**
-   * The labels as the exposition writes them: rendered once per cached key instead of once per scrape, and
-   * the identity of the label set when keys that decode alike are aggregated.
-   */
-  labelText: string;
-  /** Histograms only: the bucket index parsed from the last label. */
+  /** The bucket index parsed from the last label. */
   bucket: number;
-  /** Counters only: cached raw keys sharing this object (keys with equal labels share one, see `interned`). */
-  refs: number;
-  /** Counters only: the scrape pass that last visited this series, and the index of its series in that pass. */
-  pass: number;
-  seriesIndex: number;
 }
 
 /** Upstream parses the bucket label with Go's `strconv.ParseUint(s, 0, 64)`: decimal, 0x, 0o, 0b or 0-octal. */
@@ -85,8 +75,9 @@ export interface KeyDecoderOptions {
 }
 
 /**
- * Turns raw map keys into label values through the configured decoders, caching results by key bytes.
- * Label names are emitted sorted, as client_golang does for const metrics.
+ * Turns raw map keys into label values through the configured decoders. Label names are emitted sorted, as
+ * client_golang does for const metrics. `decode` caches results by key bytes (histograms); counters keep
+ * their own record of the last pass (see counter-passes.ts) and call `decodeLabels`.
  */
 export class KeyDecoder {
   readonly labelNames: readonly string[];
@@ -95,13 +86,6 @@ export class KeyDecoder {
   private readonly cache: ByteKeyLru<DecodedKey>;
   private readonly skipped: ByteKeyLru<true>;
   readonly labelBytes: number;
-  /**
-   * Counters: one DecodedKey per label set, so keys that decode to the same labels (recycled cgroup ids)
-   * share an object and a scrape can add them up without a lookup table of its own.
-   */
-  private readonly interned: Map<string, DecodedKey> | undefined;
-  /** Interned keys no cached key uses any more; dropped between scrapes so a scrape never sees two. */
-  private released: DecodedKey[] = [];
 
   constructor(
     private readonly decoders: DecoderRegistry,
@@ -110,15 +94,12 @@ export class KeyDecoder {
     this.emitOrder = emitOrder(options.labels, options.labels.length - (options.lastLabelIsBucket ? 1 : 0));
     this.labelNames = this.emitOrder.map((index) => options.labels[index]?.name as string);
     this.labelBytes = options.labels.reduce((total, label) => total + label.size + label.padding, 0);
-    this.interned = options.lastLabelIsBucket ? undefined : new Map();
-    this.cache = new ByteKeyLru<DecodedKey>(options.labelCacheSize, (evicted) => {
-      if (this.interned && --evicted.refs === 0) this.released.push(evicted);
-    });
+    this.cache = new ByteKeyLru<DecodedKey>(options.labelCacheSize);
     this.skipped = new ByteKeyLru(options.skipCacheSize);
   }
 
   /**
-   * Decodes `length` bytes of `bytes` at `offset` (which must equal the labels' total size).
+   * Decodes `length` bytes of `bytes` at `offset` (which must equal the labels' total size), through the cache.
    * @returns the decoded key or SKIP; throws when a decoder fails.
    */
   decode(bytes: Uint8Array, offset: number, length: number): DecodedKey | Skip {
@@ -127,30 +108,17 @@ export class KeyDecoder {
     if (cached !== undefined) return cached;
     if (this.skipped.capacity > 0 && this.skipped.get(bytes, offset, length, hash)) return SKIP;
 
-    let decoded = this.decodeUncached(bytes, offset);
+    const decoded = this.decodeLabels(bytes, offset);
     if (decoded === SKIP) {
       this.skipped.set(bytes, offset, length, hash, true);
       return SKIP;
-    }
-    if (this.interned) {
-      const shared = this.interned.get(decoded.labelText);
-      if (shared) decoded = shared;
-      else this.interned.set(decoded.labelText, decoded);
-      decoded.refs++;
     }
     this.cache.set(bytes, offset, length, hash, decoded);
     return decoded;
   }
 
-  /** Call before each pass over a map: forgets label sets whose keys all left the cache since the last one. */
-  beginPass(): void {
-    for (const key of this.released) {
-      if (key.refs === 0 && this.interned?.get(key.labelText) === key) this.interned.delete(key.labelText);
-    }
-    this.released = [];
-  }
-
-  private decodeUncached(bytes: Uint8Array, offset: number): DecodedKey | Skip {
+  /** Decodes the labels at `offset`, uncached. @returns them or SKIP; throws when a decoder fails. */
+  decodeLabels(bytes: Uint8Array, offset: number): DecodedKey | Skip {
     const values = decodeLabelValues(this.decoders, this.options.labels, bytes, offset);
     if (values === SKIP) return SKIP;
     const labelValues = this.emitOrder.map((index) => values[index] as string);
@@ -158,11 +126,6 @@ export class KeyDecoder {
       labelValues,
       labelText: renderLabelPairs(this.labelNames, labelValues),
       bucket: this.options.lastLabelIsBucket ? parseBucketIndex(values[values.length - 1] as string) : 0,
-      refs: 0,
-      pass: 0,
-      seriesIndex: 0,
-      sortRank: 0,
-      sortPass: 0,
     };
   }
 }

@@ -5,8 +5,10 @@ import type { HistogramSeries, MetricFamily, ScalarColumns, ScalarSeries } from 
 
 /** client_golang's series order: label values compared one by one (label names are the same in a family). */
 export function compareLabelValues(a: ScalarSeries | HistogramSeries, b: ScalarSeries | HistogramSeries): number {
-  const left = a.labelValues;
-  const right = b.labelValues;
+  return compareLabelValueLists(a.labelValues, b.labelValues);
+}
+
+export function compareLabelValueLists(left: readonly string[], right: readonly string[]): number {
   const count = Math.min(left.length, right.length);
   for (let i = 0; i < count; i++) {
     const x = left[i] as string;

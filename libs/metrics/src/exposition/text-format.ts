@@ -1,4 +1,4 @@
-import type { HistogramSeries, LabelSet, MetricFamily, ScalarSeries } from '../model';
+import type { HistogramSeries, MetricFamily, ScalarSeries } from '../model';
 import { escapeHelp, escapeQuoted, renderLabelPairs } from './escape';
 import { formatGoFloat } from './go-float';
 import { columnsOf, sortFamilies } from './sort-families';
@@ -105,7 +105,7 @@ function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string>
     const count = columns?.values.length ?? family.series.length;
     // The pieces of each line go into the chunk one by one: join copies them once, with no string per line.
     for (let i = 0; i < count; i++) {
-      const pairs = columns ? (columns.labelSets[i] as LabelSet).labelText : labelPairs(family.series[i] as ScalarSeries);
+      const pairs = columns ? (columns.labelTexts[i] as string) : labelPairs(family.series[i] as ScalarSeries);
       const value = columns ? (columns.values[i] as number) : (family.series[i] as ScalarSeries).value;
       if (pairs === '') lines.push(name, ' ');
       else lines.push(labelled, pairs, '} ');

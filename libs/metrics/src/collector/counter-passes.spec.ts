@@ -5,7 +5,7 @@ import { formatText } from '../exposition/text-format';
 import { hostlessEnvironment } from '../testing/hostless-environment';
 import { RecordedMapSource, type RecordedMap } from '../testing/recorded-map-source';
 import { ConfigCollector } from './config-collector';
-import { sameBytes } from './counter-replay';
+import { sameBytes } from './counter-passes';
 
 // `static_map` folds ids 1 and 2 into one label set and `regexp` drops the `skip` one, so the sequence below
 // covers aggregation and skipped keys as well as plain keys.
@@ -35,7 +35,8 @@ function counterMap(entries: [kind: number, object: number, value: number][]): R
   return { type: 'hash', keySize: 8, valueSize: 8, entries: entries.map(([kind, object, value]) => [u32le(kind) + u32le(object), u64le(value)]) };
 }
 
-const collectorFor = () => new ConfigCollector(parseConfig(CONFIG, 'test.yaml'), createDecoderRegistry(hostlessEnvironment()));
+type Options = ConstructorParameters<typeof ConfigCollector>[2];
+const collectorFor = (options?: Options) => new ConfigCollector(parseConfig(CONFIG, 'test.yaml'), createDecoderRegistry(hostlessEnvironment()), options);
 
 async function exposition(collector: ConfigCollector, map: RecordedMap): Promise<string> {
   const { families, errors } = await collector.collect(new RecordedMapSource({ test: { ops_total: map } }));
@@ -49,30 +50,41 @@ function random(seed: number): () => number {
   return () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
 }
 
-describe('counter replay', () => {
-  it('gives, scrape after scrape, what a collector seeing the map for the first time gives', async () => {
+describe('counter passes', () => {
+  // Without a cache limit, with one smaller than the map (keys beyond it are decoded every scrape), and with
+  // the skip cache (skipped keys are remembered instead of decoded again).
+  const OPTION_SETS: Options[] = [{}, { labelCacheSize: 3 }, { skipCacheSize: 100 }];
+  it.each(OPTION_SETS)('gives, scrape after scrape, what a collector seeing the map for the first time gives (%o)', async (options) => {
     const next = random(7);
-    const collector = collectorFor();
+    const collector = collectorFor(options);
     let entries: [number, number, number][] = [
       [1, 10, 5],
       [2, 10, 6],
       [4, 11, 7],
       [5, 12, 8],
     ];
-    for (let scrape = 0; scrape < 60; scrape++) {
+    for (let scrape = 0; scrape < 80; scrape++) {
       const change = next();
-      // Most scrapes only change values (the replayed case); some add, drop or reorder keys, or add a key
-      // a decoder skips.
+      // Most scrapes only change values (the replayed case); some add, drop or reorder keys, add a key a
+      // decoder skips, or one folding into an existing label set.
       entries = entries.map(([kind, object, value]) => [kind, object, value + Math.floor(next() * 3)]);
       if (change < 0.15) entries.push([4 + Math.floor(next() * 20), Math.floor(next() * 50), Math.floor(next() * 2 ** 40)]);
       else if (change < 0.25 && entries.length > 2) entries.splice(Math.floor(next() * entries.length), 1);
       else if (change < 0.3) entries.reverse();
       else if (change < 0.35) entries.push([3, scrape, 1]);
-      const unique = [...new Map(entries.map((entry) => [`${entry[0]}/${entry[1]}`, entry])).values()];
-      entries = unique;
+      else if (change < 0.4) entries.push([1 + Math.floor(next() * 2), Math.floor(next() * 15), 1]);
+      entries = [...new Map(entries.map((entry) => [`${entry[0]}/${entry[1]}`, entry])).values()];
       const map = counterMap(entries);
-      expect(await exposition(collector, map), `scrape ${scrape}`).toBe(await exposition(collectorFor(), map));
+      expect(await exposition(collector, map), `scrape ${scrape}`).toBe(await exposition(collectorFor(options), map));
     }
+  });
+
+  it('adds a key new since the last scrape to the series it shares labels with', async () => {
+    const collector = collectorFor();
+    await exposition(collector, counterMap([[1, 9, 1], [4, 9, 2]]));
+    const next = await exposition(collector, counterMap([[1, 9, 10], [4, 9, 20], [2, 9, 5]]));
+    expect(next).toContain('ebpf_exporter_ops_total{kind="shared",object="9"} 15\n');
+    expect(next).toContain('ebpf_exporter_ops_total{kind="4",object="9"} 20\n');
   });
 
   it('sums the keys that decode to one label set when replaying', async () => {

@@ -1,0 +1,257 @@
+// A counter map is collected against the last pass over it. Most keys of a scrape were already there in the
+// last one, so their labels are found by their raw bytes in what that pass recorded, in typed arrays plus one
+// string per label set (about 90 bytes a key, where objects per key took 400), and only keys new since then
+// go through the decoders. When the keys are the same bytes in the same order (a map that only counted
+// since), the pass is replayed: values are added straight into the recorded series, with no lookup at all.
+// The cache is therefore the keys of the last scrape: a key that left the map is forgotten with it.
+import { SKIP, type Skip } from '../decoders/decoder';
+import { compareLabelValueLists } from '../exposition/sort-families';
+import { parseLabelValues } from '../exposition/escape';
+import { hashBytes } from './byte-key-lru';
+import { forEachSliced, type MapEntries, type Slicing } from './map-entries';
+
+/** A key's labels as the decoders give them, before they are recorded. */
+export interface DecodedLabels {
+  labelValues: readonly string[];
+  labelText: string;
+}
+
+/** Decodes the labels of `length` bytes at `offset`; throws when a decoder fails. */
+export type DecodeLabels = (bytes: Uint8Array, offset: number, length: number) => DecodedLabels | Skip;
+
+/** The series of a pass in exposition order (label values compared one by one, as client_golang sorts). */
+export interface CounterSeries {
+  labelTexts: readonly string[];
+  values: Float64Array;
+}
+
+export interface CounterPassOptions {
+  /** Most keys recorded per pass (Infinity: all); keys beyond it are decoded again every scrape. */
+  cacheLimit: number;
+  /** Whether keys a decoder skipped are remembered as skipped instead of decoded again next scrape. */
+  skipCache: boolean;
+}
+
+const SKIPPED = -1;
+const EMPTY_SLOT = 0;
+
+interface RecordedPass {
+  keySize: number;
+  /** Key bytes of the recorded entries. */
+  keys: Uint8Array;
+  /** Per recorded entry: the index of its series in `labelTexts`, or SKIPPED. */
+  seriesOfEntry: Int32Array;
+  /** Open addressing by key hash: recorded entry + 1, or EMPTY_SLOT. */
+  slots: Int32Array;
+  labelTexts: string[];
+  /** Every entry recorded and nothing left to decode again: identical keys can be replayed. */
+  replayable: boolean;
+}
+
+/** Compares 4 bytes at a time when both views are aligned (dumps and copies start at offset 0). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  let start = 0;
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+    const words = a.byteLength >>> 2;
+    const left = new Uint32Array(a.buffer, a.byteOffset, words);
+    const right = new Uint32Array(b.buffer, b.byteOffset, words);
+    for (let i = 0; i < words; i++) if (left[i] !== right[i]) return false;
+    start = words * 4;
+  }
+  for (let i = start; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameKey(keys: Uint8Array, at: number, other: Uint8Array, otherAt: number, size: number): boolean {
+  for (let i = 0; i < size; i++) if (keys[at + i] !== other[otherAt + i]) return false;
+  return true;
+}
+
+/** The recorded entry whose key equals `size` bytes of `bytes` at `offset`, or -1. */
+function findRecorded(pass: RecordedPass, bytes: Uint8Array, offset: number): number {
+  const { slots, keys, keySize } = pass;
+  const mask = slots.length - 1;
+  for (let slot = hashBytes(bytes, offset, keySize) & mask; ; slot = (slot + 1) & mask) {
+    const recorded = (slots[slot] as number) - 1;
+    if (recorded < 0) return -1;
+    if (sameKey(keys, recorded * keySize, bytes, offset, keySize)) return recorded;
+  }
+}
+
+interface FreshSeries extends DecodedLabels {
+  total: number;
+}
+
+/** The passes over one counter map; `collect` calls must not overlap (the collector queues them). */
+export class CounterPasses {
+  private last: RecordedPass | undefined;
+
+  constructor(
+    private readonly decode: DecodeLabels,
+    private readonly options: CounterPassOptions,
+  ) {}
+
+  async collect(entries: MapEntries, slicing: Slicing): Promise<CounterSeries> {
+    const last = this.last?.keySize === entries.keySize ? this.last : undefined;
+    if (last?.replayable && sameBytes(last.keys, entries.keys)) return replay(last, entries, slicing);
+
+    // Where each entry goes: an old series (>= 0), a fresh one (-2 - index) or nowhere (SKIPPED).
+    const targetOfEntry = new Int32Array(entries.count);
+    const oldTotals = new Float64Array(last?.labelTexts.length ?? 0);
+    const oldPresent = new Uint8Array(oldTotals.length);
+    const fresh: FreshSeries[] = [];
+    const freshByText = new Map<string, number>();
+    let skips = 0;
+    const { keys, keySize } = entries;
+    await forEachSliced(entries.count, slicing, (entry) => {
+      const offset = entry * keySize;
+      const recorded = last ? findRecorded(last, keys, offset) : -1;
+      if (recorded >= 0) {
+        const series = (last as RecordedPass).seriesOfEntry[recorded] as number;
+        if (series !== SKIPPED) {
+          oldTotals[series] = (oldTotals[series] as number) + entries.value(entry);
+          oldPresent[series] = 1;
+          targetOfEntry[entry] = series;
+          return;
+        }
+        if (this.options.skipCache) {
+          targetOfEntry[entry] = SKIPPED;
+          skips++;
+          return;
+        }
+      }
+      const decoded = this.decode(keys, offset, keySize);
+      if (decoded === SKIP) {
+        targetOfEntry[entry] = SKIPPED;
+        skips++;
+        return;
+      }
+      let index = freshByText.get(decoded.labelText);
+      if (index === undefined) {
+        index = fresh.length;
+        fresh.push({ labelValues: decoded.labelValues, labelText: decoded.labelText, total: 0 });
+        freshByText.set(decoded.labelText, index);
+      }
+      (fresh[index] as FreshSeries).total += entries.value(entry);
+      targetOfEntry[entry] = -2 - index;
+    });
+
+    const merged = mergeSeries(last?.labelTexts ?? [], oldPresent, oldTotals, fresh);
+    for (let entry = 0; entry < entries.count; entry++) {
+      const target = targetOfEntry[entry] as number;
+      if (target !== SKIPPED) targetOfEntry[entry] = target >= 0 ? (merged.oldIndex[target] as number) : (merged.freshIndex[-2 - target] as number);
+    }
+    this.last = await record(entries, targetOfEntry, merged.labelTexts, this.options, skips, slicing);
+    return { labelTexts: merged.labelTexts, values: merged.values };
+  }
+}
+
+async function replay(pass: RecordedPass, entries: MapEntries, slicing: Slicing): Promise<CounterSeries> {
+  const values = new Float64Array(pass.labelTexts.length);
+  const { seriesOfEntry } = pass;
+  await forEachSliced(entries.count, slicing, (entry) => {
+    const series = seriesOfEntry[entry] as number;
+    if (series !== SKIPPED) values[series] = (values[series] as number) + entries.value(entry);
+  });
+  return { labelTexts: pass.labelTexts, values };
+}
+
+/**
+ * The old series still present, in their order, with the fresh ones sorted and placed among them by binary
+ * search (a fresh key decoding to the labels of an old series is added to it). Old values are parsed back
+ * from their texts only for those comparisons: a few dozen per fresh series.
+ */
+function mergeSeries(oldTexts: readonly string[], oldPresent: Uint8Array, oldTotals: Float64Array, fresh: readonly FreshSeries[]) {
+  const present: number[] = [];
+  for (let i = 0; i < oldPresent.length; i++) if (oldPresent[i] === 1) present.push(i);
+  const freshOrder = [...fresh.keys()].sort((a, b) => compareLabelValueLists((fresh[a] as FreshSeries).labelValues, (fresh[b] as FreshSeries).labelValues));
+
+  const parsed = new Map<number, string[]>();
+  const oldValues = (index: number): string[] => {
+    let values = parsed.get(index);
+    if (!values) parsed.set(index, (values = parseLabelValues(oldTexts[index] as string)));
+    return values;
+  };
+  // insertAt[k]: how many present old series come before fresh series freshOrder[k]; -1 when it folds into one.
+  const insertAt = new Int32Array(freshOrder.length);
+  const freshIndex = new Int32Array(fresh.length);
+  const foldedInto = new Int32Array(fresh.length).fill(-1);
+  let low = 0;
+  freshOrder.forEach((f, k) => {
+    const values = (fresh[f] as FreshSeries).labelValues;
+    let high = present.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareLabelValueLists(oldValues(present[middle] as number), values) < 0) low = middle + 1;
+      else high = middle;
+    }
+    const old = present[low];
+    if (old !== undefined && compareLabelValueLists(oldValues(old), values) === 0) {
+      oldTotals[old] = (oldTotals[old] as number) + (fresh[f] as FreshSeries).total;
+      foldedInto[f] = old;
+      insertAt[k] = -1;
+    } else {
+      insertAt[k] = low;
+    }
+  });
+
+  const folded = foldedInto.reduce((count, old) => count + (old === -1 ? 0 : 1), 0);
+  const labelTexts = new Array<string>(present.length + fresh.length - folded);
+  const values = new Float64Array(labelTexts.length);
+  const oldIndex = new Int32Array(oldTexts.length).fill(-1);
+  let out = 0;
+  let k = 0;
+  const placeFreshBefore = (position: number) => {
+    for (; k < freshOrder.length && ((insertAt[k] as number) === -1 || (insertAt[k] as number) <= position); k++) {
+      if (insertAt[k] === -1) continue;
+      const f = freshOrder[k] as number;
+      freshIndex[f] = out;
+      labelTexts[out] = (fresh[f] as FreshSeries).labelText;
+      values[out++] = (fresh[f] as FreshSeries).total;
+    }
+  };
+  present.forEach((old, position) => {
+    placeFreshBefore(position);
+    oldIndex[old] = out;
+    labelTexts[out] = oldTexts[old] as string;
+    values[out++] = oldTotals[old] as number;
+  });
+  placeFreshBefore(present.length);
+  foldedInto.forEach((old, f) => {
+    if (old !== -1) freshIndex[f] = oldIndex[old] as number;
+  });
+  return { labelTexts, values, oldIndex, freshIndex };
+}
+
+/** Keeps this pass's keys and series for the next one, at most `cacheLimit` keys of them. */
+async function record(
+  entries: MapEntries,
+  seriesOfEntry: Int32Array,
+  labelTexts: string[],
+  options: CounterPassOptions,
+  skips: number,
+  slicing: Slicing,
+): Promise<RecordedPass> {
+  const count = Math.min(entries.count, options.cacheLimit);
+  const { keySize } = entries;
+  const keys = entries.keys.slice(0, count * keySize);
+  // A power of two at least twice the keys: probes stay short and the mask replaces a modulo.
+  let size = 8;
+  while (size < count * 2) size *= 2;
+  const slots = new Int32Array(size);
+  const mask = size - 1;
+  await forEachSliced(count, slicing, (entry) => {
+    let slot = hashBytes(keys, entry * keySize, keySize) & mask;
+    while (slots[slot] !== EMPTY_SLOT) slot = (slot + 1) & mask;
+    slots[slot] = entry + 1;
+  });
+  return {
+    keySize,
+    keys,
+    seriesOfEntry: count === entries.count ? seriesOfEntry : seriesOfEntry.slice(0, count),
+    slots,
+    labelTexts,
+    replayable: count === entries.count && (skips === 0 || options.skipCache),
+  };
+}
