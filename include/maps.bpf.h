@@ -18,21 +18,37 @@ static __always_inline u64 *lookup_or_zero_init(void *map, const void *key)
     return bpf_map_lookup_elem(map, key);
 }
 
+// Miss path of the increment helpers, kept out of their hit path (lookup + add, as the plain idiom):
+// inserts `increment` itself as the new value. BPF_NOEXIST makes the insert fail if another CPU created
+// the entry in between; only then is the entry looked up again and returned for the caller to add to, so
+// no increment is ever lost to a racing insert. NULL means nothing is left to do (inserted, or map full).
+static __always_inline u64 *insert_or_lookup(void *map, const void *key, const u64 *increment)
+{
+    if (!bpf_map_update_elem(map, key, increment, BPF_NOEXIST))
+        return NULL;
+    return bpf_map_lookup_elem(map, key);
+}
+
 // Adds `increment` to a counter shared by all CPUs: the atomic add is needed because several CPUs can
 // update the same hash or array slot at once.
 static __always_inline void increment_map(void *map, const void *key, u64 increment)
 {
-    u64 *count = lookup_or_zero_init(map, key);
+    u64 *count = bpf_map_lookup_elem(map, key);
 
+    if (!count)
+        count = insert_or_lookup(map, key, &increment);
     if (count)
         __sync_fetch_and_add(count, increment);
 }
 
 // Same as increment_map for per-CPU maps: each CPU owns its slot, so a plain add is enough and cheaper.
+// An insert from BPF sets this CPU's slot to `increment` and zeroes the other CPUs' slots.
 static __always_inline void increment_map_nosync(void *map, const void *key, u64 increment)
 {
-    u64 *count = lookup_or_zero_init(map, key);
+    u64 *count = bpf_map_lookup_elem(map, key);
 
+    if (!count)
+        count = insert_or_lookup(map, key, &increment);
     if (count)
         *count += increment;
 }
