@@ -5,10 +5,13 @@
 // since), the pass is replayed: values are added straight into the recorded series, with no lookup at all.
 // The cache is therefore the keys of the last scrape: a key that left the map is forgotten with it.
 import { SKIP, type Skip } from '../decoders/decoder';
-import { compareLabelValueLists } from '../exposition/sort-families';
+import { labelValuesSortKey } from '../exposition/sort-families';
 import { parseLabelValues } from '../exposition/escape';
 import { hashBytes } from './byte-key-lru';
 import { forEachSliced, type MapEntries, type Slicing } from './map-entries';
+import { sortSliced } from './sliced-sort';
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A key's labels as the decoders give them, before they are recorded. */
 export interface DecodedLabels {
@@ -137,7 +140,7 @@ export class CounterPasses {
       targetOfEntry[entry] = -2 - index;
     });
 
-    const merged = mergeSeries(last?.labelTexts ?? [], oldPresent, oldTotals, fresh);
+    const merged = await mergeSeries(last?.labelTexts ?? [], oldPresent, oldTotals, fresh, slicing);
     for (let entry = 0; entry < entries.count; entry++) {
       const target = targetOfEntry[entry] as number;
       if (target !== SKIPPED) targetOfEntry[entry] = target >= 0 ? (merged.oldIndex[target] as number) : (merged.freshIndex[-2 - target] as number);
@@ -162,32 +165,35 @@ async function replay(pass: RecordedPass, entries: MapEntries, slicing: Slicing)
  * search (a fresh key decoding to the labels of an old series is added to it). Old values are parsed back
  * from their texts only for those comparisons: a few dozen per fresh series.
  */
-function mergeSeries(oldTexts: readonly string[], oldPresent: Uint8Array, oldTotals: Float64Array, fresh: readonly FreshSeries[]) {
+async function mergeSeries(oldTexts: readonly string[], oldPresent: Uint8Array, oldTotals: Float64Array, fresh: readonly FreshSeries[], slicing: Slicing) {
   const present: number[] = [];
   for (let i = 0; i < oldPresent.length; i++) if (oldPresent[i] === 1) present.push(i);
-  const freshOrder = [...fresh.keys()].sort((a, b) => compareLabelValueLists((fresh[a] as FreshSeries).labelValues, (fresh[b] as FreshSeries).labelValues));
+  const freshKeys = fresh.map((series) => labelValuesSortKey(series.labelValues));
+  const byKey = (a: number, b: number) => compareStrings(freshKeys[a] as string, freshKeys[b] as string);
+  const freshOrder = await sortSliced([...fresh.keys()], byKey, slicing);
 
-  const parsed = new Map<number, string[]>();
-  const oldValues = (index: number): string[] => {
-    let values = parsed.get(index);
-    if (!values) parsed.set(index, (values = parseLabelValues(oldTexts[index] as string)));
-    return values;
+  const oldKeys = new Map<number, string>();
+  const oldKey = (index: number): string => {
+    let key = oldKeys.get(index);
+    if (key === undefined) oldKeys.set(index, (key = labelValuesSortKey(parseLabelValues(oldTexts[index] as string))));
+    return key;
   };
   // insertAt[k]: how many present old series come before fresh series freshOrder[k]; -1 when it folds into one.
   const insertAt = new Int32Array(freshOrder.length);
   const freshIndex = new Int32Array(fresh.length);
   const foldedInto = new Int32Array(fresh.length).fill(-1);
   let low = 0;
-  freshOrder.forEach((f, k) => {
-    const values = (fresh[f] as FreshSeries).labelValues;
+  await forEachSliced(freshOrder.length, slicing, (k) => {
+    const f = freshOrder[k] as number;
+    const key = freshKeys[f] as string;
     let high = present.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compareLabelValueLists(oldValues(present[middle] as number), values) < 0) low = middle + 1;
+      if (oldKey(present[middle] as number) < key) low = middle + 1;
       else high = middle;
     }
     const old = present[low];
-    if (old !== undefined && compareLabelValueLists(oldValues(old), values) === 0) {
+    if (old !== undefined && oldKey(old) === key) {
       oldTotals[old] = (oldTotals[old] as number) + (fresh[f] as FreshSeries).total;
       foldedInto[f] = old;
       insertAt[k] = -1;

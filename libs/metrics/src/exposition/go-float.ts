@@ -3,6 +3,20 @@
 // only the layout differs: Go switches to exponent form below 1e-4 and from 1e6 on (JS: 1e-7 and 1e21) and
 // writes the exponent signed with at least two digits.
 
+/**
+ * Counters are mostly integers: below 2^53 every digit of an integer is needed to round-trip it, so its
+ * shortest digits are its decimal digits without trailing zeros. Cheaper than toExponential() on the
+ * scrape path of a million counters.
+ */
+function integerInExponentForm(n: number): string {
+  const text = String(Math.abs(n));
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  const exponent = text.length - 1;
+  const fraction = end > 1 ? `.${text.slice(1, end)}` : '';
+  return `${n < 0 ? '-' : ''}${text[0] as string}${fraction}e+${exponent < 10 ? '0' : ''}${exponent}`;
+}
+
 /** Formats `n` byte-for-byte like Go's `strconv.FormatFloat(n, 'g', -1, 64)`. */
 export function formatGoFloat(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
@@ -12,6 +26,7 @@ export function formatGoFloat(n: number): string {
   const magnitude = Math.abs(n);
   // Between 1e-4 and 1e6 both languages print plain decimals with the same shortest digits.
   if (magnitude >= 1e-4 && magnitude < 1e6) return String(n);
+  if (Number.isSafeInteger(n)) return integerInExponentForm(n);
 
   const scientific = n.toExponential();
   const sign = n < 0 ? '-' : '';

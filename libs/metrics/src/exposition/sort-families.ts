@@ -8,7 +8,7 @@ export function compareLabelValues(a: ScalarSeries | HistogramSeries, b: ScalarS
   return compareLabelValueLists(a.labelValues, b.labelValues);
 }
 
-export function compareLabelValueLists(left: readonly string[], right: readonly string[]): number {
+function compareLabelValueLists(left: readonly string[], right: readonly string[]): number {
   const count = Math.min(left.length, right.length);
   for (let i = 0; i < count; i++) {
     const x = left[i] as string;
@@ -16,6 +16,16 @@ export function compareLabelValueLists(left: readonly string[], right: readonly 
     if (x !== y) return x < y ? -1 : 1;
   }
   return left.length - right.length;
+}
+
+/**
+ * One string per label set that sorts, with `<`, exactly as compareLabelValueLists orders the lists: values
+ * joined by NUL NUL, a NUL inside a value written NUL 1. Both sort below every other character, the
+ * separator below an escaped NUL, so a value that ends sorts before one that goes on, as in the list order.
+ * One string comparison then replaces a loop over values, which matters when a million series are sorted.
+ */
+export function labelValuesSortKey(values: readonly string[]): string {
+  return values.map((value) => (value.includes('\u0000') ? value.replaceAll('\u0000', '\u0000\u0001') : value)).join('\u0000\u0000');
 }
 
 /** Series lists their producer already put in this order (see markSorted). */
