@@ -22,6 +22,7 @@ export { createDecoderRegistry, type DecoderRegistry } from './decoders/registry
 
 export { ConfigCollector, DEFAULT_LABEL_CACHE_SIZE, type CollectorOptions, type CollectResult } from './collector/config-collector';
 
+export { parseLabelValues, renderLabelPairs } from './exposition/escape';
 export { formatGoFloat } from './exposition/go-float';
 export { negotiateFormat, type NegotiatedFormat } from './exposition/negotiate';
 export { formatOpenMetrics, formatText, textChunks, type ExpositionFormat } from './exposition/text-format';

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/parse-config';
 import { createDecoderRegistry } from '../decoders/registry';
+import { compareLabelValues } from '../exposition/sort-families';
 import { formatText } from '../exposition/text-format';
+import type { ScalarSeries } from '../model';
 import { hostlessEnvironment } from '../testing/hostless-environment';
 import { RecordedMapSource, type RecordedMap } from '../testing/recorded-map-source';
 import { ConfigCollector } from './config-collector';
 import { sameBytes } from './counter-passes';
 
 // `static_map` folds ids 1 and 2 into one label set and `regexp` drops the `skip` one, so the sequence below
-// covers aggregation and skipped keys as well as plain keys.
+// covers aggregation and skipped keys as well as plain keys; 6 and 7 decode to values that do not sort like
+// their rendered texts next to 9 and 8 (a quote, a space), which switches the collector to its other sort keys.
 const CONFIG = `metrics:
   counters:
     - name: ops_total
@@ -19,10 +22,10 @@ const CONFIG = `metrics:
           decoders:
             - name: uint
             - name: static_map
-              static_map: { '1': shared, '2': shared, '3': skip }
+              static_map: { '1': shared, '2': shared, '3': skip, '6': 'six "quoted"', '7': 'a b', '8': a, '9': six }
               allow_unknown: true
             - name: regexp
-              regexps: ['^(shared|[0-9]+)$']
+              regexps: ['^(shared|six "quoted"|six|a b|a|[0-9]+)$']
         - name: object
           size: 4
           decoders: [{ name: uint }]
@@ -41,6 +44,9 @@ const collectorFor = (options?: Options) => new ConfigCollector(parseConfig(CONF
 async function exposition(collector: ConfigCollector, map: RecordedMap): Promise<string> {
   const { families, errors } = await collector.collect(new RecordedMapSource({ test: { ops_total: map } }));
   expect(errors).toEqual([]);
+  // In client_golang's order, checked on its own: comparing two collectors cannot catch a wrong order both make.
+  const series = families[0]?.series ?? [];
+  for (let i = 1; i < series.length; i++) expect(compareLabelValues(series[i - 1] as ScalarSeries, series[i] as ScalarSeries)).toBeLessThan(0);
   return formatText(families);
 }
 
@@ -77,6 +83,17 @@ describe('counter passes', () => {
       const map = counterMap(entries);
       expect(await exposition(collector, map), `scrape ${scrape}`).toBe(await exposition(collectorFor(options), map));
     }
+  });
+
+  it('orders values by themselves where their texts would sort otherwise (a space, a quote), old and new', async () => {
+    const collector = collectorFor();
+    // Plain new texts among old ones that are not, then the other way round.
+    await exposition(collector, counterMap([[7, 1, 1], [9, 1, 1]]));
+    await exposition(collector, counterMap([[7, 1, 1], [9, 1, 1], [8, 1, 1]]));
+    await exposition(collector, counterMap([[8, 1, 1], [9, 1, 1]]));
+    const text = await exposition(collector, counterMap([[8, 1, 1], [9, 1, 1], [7, 1, 1], [6, 1, 1]]));
+    const kinds = [...text.matchAll(/kind="((?:[^"\\]|\\.)*)"/g)].map((match) => match[1]);
+    expect(kinds).toEqual(['a', 'a b', 'six', 'six \\"quoted\\"']);
   });
 
   it('adds a key new since the last scrape to the series it shares labels with', async () => {

@@ -47,6 +47,8 @@ interface RecordedPass {
   /** Open addressing by key hash: recorded entry + 1, or EMPTY_SLOT. */
   slots: Int32Array;
   labelTexts: string[];
+  /** Whether every text is plain (see isPlain). */
+  plain: boolean;
   /** Every entry recorded and nothing left to decode again: identical keys can be replayed. */
   replayable: boolean;
 }
@@ -82,8 +84,25 @@ function findRecorded(pass: RecordedPass, bytes: Uint8Array, offset: number): nu
   }
 }
 
-interface FreshSeries extends DecodedLabels {
-  total: number;
+/** Label texts whose values hold no character sorting at or below the quote that closes them (see isPlain). */
+interface SeriesTexts {
+  texts: readonly string[];
+  plain: boolean;
+}
+
+/** Series decoded in this pass, one per key (keys with equal labels are folded once sorted). */
+interface FreshSeries extends SeriesTexts {
+  texts: string[];
+  totals: number[];
+}
+
+/**
+ * Whether a label text sorts among others exactly as its values do: true unless a value holds a character at
+ * or below `"` (0x22), which closes a value in the text, or a backslash, which starts an escape. Then the
+ * texts themselves are the sort keys, with no second string per series; otherwise labelValuesSortKey is.
+ */
+function isPlain(text: string): boolean {
+  return !/[\u0000-\u0021\\]/.test(text);
 }
 
 /** The passes over one counter map; `collect` calls must not overlap (the collector queues them). */
@@ -103,8 +122,7 @@ export class CounterPasses {
     const targetOfEntry = new Int32Array(entries.count);
     const oldTotals = new Float64Array(last?.labelTexts.length ?? 0);
     const oldPresent = new Uint8Array(oldTotals.length);
-    const fresh: FreshSeries[] = [];
-    const freshByText = new Map<string, number>();
+    const fresh: FreshSeries = { texts: [], totals: [], plain: true };
     let skips = 0;
     const { keys, keySize } = entries;
     await forEachSliced(entries.count, slicing, (entry) => {
@@ -130,22 +148,19 @@ export class CounterPasses {
         skips++;
         return;
       }
-      let index = freshByText.get(decoded.labelText);
-      if (index === undefined) {
-        index = fresh.length;
-        fresh.push({ labelValues: decoded.labelValues, labelText: decoded.labelText, total: 0 });
-        freshByText.set(decoded.labelText, index);
-      }
-      (fresh[index] as FreshSeries).total += entries.value(entry);
-      targetOfEntry[entry] = -2 - index;
+      // Keys decoding to the same labels are added up once sorted, where they end up side by side.
+      targetOfEntry[entry] = -2 - fresh.texts.length;
+      fresh.texts.push(decoded.labelText);
+      fresh.totals.push(entries.value(entry));
+      fresh.plain &&= isPlain(decoded.labelText);
     });
 
-    const merged = await mergeSeries(last?.labelTexts ?? [], oldPresent, oldTotals, fresh, slicing);
+    const merged = await mergeSeries({ texts: last?.labelTexts ?? [], plain: last?.plain ?? true }, oldPresent, oldTotals, fresh, slicing);
     for (let entry = 0; entry < entries.count; entry++) {
       const target = targetOfEntry[entry] as number;
       if (target !== SKIPPED) targetOfEntry[entry] = target >= 0 ? (merged.oldIndex[target] as number) : (merged.freshIndex[-2 - target] as number);
     }
-    this.last = await record(entries, targetOfEntry, merged.labelTexts, this.options, skips, slicing);
+    this.last = await record(entries, targetOfEntry, merged, this.options, skips, slicing);
     return { labelTexts: merged.labelTexts, values: merged.values };
   }
 }
@@ -162,50 +177,65 @@ async function replay(pass: RecordedPass, entries: MapEntries, slicing: Slicing)
 
 /**
  * The old series still present, in their order, with the fresh ones sorted and placed among them by binary
- * search (a fresh key decoding to the labels of an old series is added to it). Old values are parsed back
- * from their texts only for those comparisons: a few dozen per fresh series.
+ * search. A fresh series with the labels of an old one, or of the fresh one before it, is added to it. With
+ * texts that are not all plain, old series are parsed back into sort keys, only for the comparisons made.
  */
-async function mergeSeries(oldTexts: readonly string[], oldPresent: Uint8Array, oldTotals: Float64Array, fresh: readonly FreshSeries[], slicing: Slicing) {
+async function mergeSeries(old: SeriesTexts, oldPresent: Uint8Array, oldTotals: Float64Array, fresh: FreshSeries, slicing: Slicing) {
   const present: number[] = [];
   for (let i = 0; i < oldPresent.length; i++) if (oldPresent[i] === 1) present.push(i);
-  const freshKeys = fresh.map((series) => labelValuesSortKey(series.labelValues));
-  const byKey = (a: number, b: number) => compareStrings(freshKeys[a] as string, freshKeys[b] as string);
-  const freshOrder = await sortSliced([...fresh.keys()], byKey, slicing);
-
+  const plain = old.plain && fresh.plain;
+  const keyOf = (text: string): string => (plain ? text : labelValuesSortKey(parseLabelValues(text)));
+  const freshKeys = plain ? fresh.texts : fresh.texts.map(keyOf);
+  const freshOrder = await sortSliced([...fresh.texts.keys()], (a, b) => compareStrings(freshKeys[a] as string, freshKeys[b] as string), slicing);
   const oldKeys = new Map<number, string>();
   const oldKey = (index: number): string => {
     let key = oldKeys.get(index);
-    if (key === undefined) oldKeys.set(index, (key = labelValuesSortKey(parseLabelValues(oldTexts[index] as string))));
+    if (key === undefined) oldKeys.set(index, (key = keyOf(old.texts[index] as string)));
     return key;
   };
-  // insertAt[k]: how many present old series come before fresh series freshOrder[k]; -1 when it folds into one.
+
+  // Per fresh series in sorted order: where it goes among the present old ones, or -1 once folded.
   const insertAt = new Int32Array(freshOrder.length);
-  const freshIndex = new Int32Array(fresh.length);
-  const foldedInto = new Int32Array(fresh.length).fill(-1);
+  // The fresh series each one was folded into (itself when it stands alone), and the old one if any.
+  const representative = new Int32Array(fresh.texts.length);
+  const foldedIntoOld = new Int32Array(fresh.texts.length).fill(-1);
   let low = 0;
   await forEachSliced(freshOrder.length, slicing, (k) => {
     const f = freshOrder[k] as number;
     const key = freshKeys[f] as string;
+    const before = k > 0 ? (freshOrder[k - 1] as number) : -1;
+    if (before !== -1 && freshKeys[before] === key) {
+      const into = representative[before] as number;
+      representative[f] = into;
+      insertAt[k] = -1;
+      const oldInto = foldedIntoOld[into] as number;
+      if (oldInto !== -1) oldTotals[oldInto] = (oldTotals[oldInto] as number) + (fresh.totals[f] as number);
+      else fresh.totals[into] = (fresh.totals[into] as number) + (fresh.totals[f] as number);
+      return;
+    }
+    representative[f] = f;
     let high = present.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
       if (oldKey(present[middle] as number) < key) low = middle + 1;
       else high = middle;
     }
-    const old = present[low];
-    if (old !== undefined && oldKey(old) === key) {
-      oldTotals[old] = (oldTotals[old] as number) + (fresh[f] as FreshSeries).total;
-      foldedInto[f] = old;
+    const match = present[low];
+    if (match !== undefined && oldKey(match) === key) {
+      oldTotals[match] = (oldTotals[match] as number) + (fresh.totals[f] as number);
+      foldedIntoOld[f] = match;
       insertAt[k] = -1;
     } else {
       insertAt[k] = low;
     }
   });
 
-  const folded = foldedInto.reduce((count, old) => count + (old === -1 ? 0 : 1), 0);
-  const labelTexts = new Array<string>(present.length + fresh.length - folded);
+  let standing = 0;
+  for (const at of insertAt) if (at !== -1) standing++;
+  const labelTexts = new Array<string>(present.length + standing);
   const values = new Float64Array(labelTexts.length);
-  const oldIndex = new Int32Array(oldTexts.length).fill(-1);
+  const oldIndex = new Int32Array(old.texts.length).fill(-1);
+  const freshIndex = new Int32Array(fresh.texts.length);
   let out = 0;
   let k = 0;
   const placeFreshBefore = (position: number) => {
@@ -213,28 +243,30 @@ async function mergeSeries(oldTexts: readonly string[], oldPresent: Uint8Array, 
       if (insertAt[k] === -1) continue;
       const f = freshOrder[k] as number;
       freshIndex[f] = out;
-      labelTexts[out] = (fresh[f] as FreshSeries).labelText;
-      values[out++] = (fresh[f] as FreshSeries).total;
+      labelTexts[out] = fresh.texts[f] as string;
+      values[out++] = fresh.totals[f] as number;
     }
   };
-  present.forEach((old, position) => {
+  present.forEach((index, position) => {
     placeFreshBefore(position);
-    oldIndex[old] = out;
-    labelTexts[out] = oldTexts[old] as string;
-    values[out++] = oldTotals[old] as number;
+    oldIndex[index] = out;
+    labelTexts[out] = old.texts[index] as string;
+    values[out++] = oldTotals[index] as number;
   });
   placeFreshBefore(present.length);
-  foldedInto.forEach((old, f) => {
-    if (old !== -1) freshIndex[f] = oldIndex[old] as number;
-  });
-  return { labelTexts, values, oldIndex, freshIndex };
+  for (let f = 0; f < fresh.texts.length; f++) {
+    const into = representative[f] as number;
+    const oldInto = foldedIntoOld[into] as number;
+    freshIndex[f] = oldInto !== -1 ? (oldIndex[oldInto] as number) : (freshIndex[into] as number);
+  }
+  return { labelTexts, values, oldIndex, freshIndex, plain };
 }
 
 /** Keeps this pass's keys and series for the next one, at most `cacheLimit` keys of them. */
 async function record(
   entries: MapEntries,
   seriesOfEntry: Int32Array,
-  labelTexts: string[],
+  { labelTexts, plain }: { labelTexts: string[]; plain: boolean },
   options: CounterPassOptions,
   skips: number,
   slicing: Slicing,
@@ -258,6 +290,7 @@ async function record(
     seriesOfEntry: count === entries.count ? seriesOfEntry : seriesOfEntry.slice(0, count),
     slots,
     labelTexts,
+    plain,
     replayable: count === entries.count && (skips === 0 || options.skipCache),
   };
 }
