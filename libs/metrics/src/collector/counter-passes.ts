@@ -156,10 +156,10 @@ export class CounterPasses {
     });
 
     const merged = await mergeSeries({ texts: last?.labelTexts ?? [], plain: last?.plain ?? true }, oldPresent, oldTotals, fresh, slicing);
-    for (let entry = 0; entry < entries.count; entry++) {
+    await forEachSliced(entries.count, slicing, (entry) => {
       const target = targetOfEntry[entry] as number;
       if (target !== SKIPPED) targetOfEntry[entry] = target >= 0 ? (merged.oldIndex[target] as number) : (merged.freshIndex[-2 - target] as number);
-    }
+    });
     this.last = await record(entries, targetOfEntry, merged, this.options, skips, slicing);
     return { labelTexts: merged.labelTexts, values: merged.values };
   }
@@ -247,7 +247,8 @@ async function mergeSeries(old: SeriesTexts, oldPresent: Uint8Array, oldTotals: 
       values[out++] = fresh.totals[f] as number;
     }
   };
-  present.forEach((index, position) => {
+  await forEachSliced(present.length, slicing, (position) => {
+    const index = present[position] as number;
     placeFreshBefore(position);
     oldIndex[index] = out;
     labelTexts[out] = old.texts[index] as string;
