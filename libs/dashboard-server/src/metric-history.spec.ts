@@ -1,5 +1,6 @@
-import type { MetricFamily } from '@ebpf-exporter/metrics';
+import { renderLabelPairs, type MetricFamily } from '@ebpf-exporter/metrics';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_HISTORY_MAX_BYTES } from './dashboard-plugin';
 import { MetricHistory } from './metric-history';
 
 const bounds = [0.001, 0.002, 0.004];
@@ -26,6 +27,22 @@ function counter(values: Record<string, number>): MetricFamily {
     help: 'h',
     type: 'counter',
     series: Object.entries(values).map(([fn, value]) => ({ labelNames: ['function'], labelValues: [fn], value })),
+  };
+}
+
+/**
+ * A counter family as a collector that keeps its label sets across scrapes produces it: columns, and
+ * `series` objects the history must not ask for (building them is what made large maps slow).
+ */
+function columnar(name: string, labelNames: readonly string[], labelTexts: readonly string[], values: Float64Array): MetricFamily {
+  return {
+    name,
+    help: 'h',
+    type: 'counter',
+    columns: { labelNames, labelTexts, values },
+    get series(): never {
+      throw new Error('the history read the series objects of a columnar family');
+    },
   };
 }
 
@@ -76,6 +93,76 @@ describe('MetricHistory', () => {
     const fitting = Math.floor(maxValues / (flood.capacity * (bounds.length + 1)));
     expect(flood.seriesCount()).toBe(fitting);
     expect(flood.droppedSeries).toBe(1000 - fitting);
+  });
+
+  it('gives the same answers for a family read from columns as for the same series as objects', () => {
+    const name = 'ebpf_exporter_syscalls_total';
+    const labelNames = ['comm', 'cpu'];
+    const labelSets = [['bash', '0'], ['bash', '1'], ['cron', '0'], ['we"ird\\comm\n', '1'], ['zsh', '0']];
+    // A collector replaying an unchanged map hands out the same texts array again.
+    const textArrays = new Map<string, string[]>();
+    const labelTextsOf = (present: readonly string[][]) => {
+      const key = JSON.stringify(present);
+      if (!textArrays.has(key)) textArrays.set(key, present.map((values) => renderLabelPairs(labelNames, values)));
+      return textArrays.get(key) as string[];
+    };
+    // Series come and go: `cron` leaves after t = 4, `zsh` arrives at t = 8, `bash/1` is away for t = 10..12.
+    const samples = Array.from({ length: 30 }, (_, t) => {
+      const present = labelSets.filter(([comm, cpu]) => (comm !== 'cron' || t <= 4) && (comm !== 'zsh' || t >= 8) && (comm !== 'bash' || cpu !== '1' || t < 10 || t > 12));
+      return { t, present, values: present.map((_, k) => t * 10 * (k + 1)) };
+    });
+    // Generous, then room for three series of 21 samples: admissions and refusals must match too.
+    for (const maxBytes of [1 << 20, 3 * 21 * 8]) {
+      const limits = { windowSeconds: 20, resolutionSeconds: 1, maxBytes };
+      const fromColumns = new MetricHistory(limits);
+      const fromObjects = new MetricHistory(limits);
+      for (const { t, present, values } of samples) {
+        fromColumns.record(t, [columnar(name, labelNames, labelTextsOf(present), Float64Array.from(values))]);
+        const series = present.map((labelValues, k) => ({ labelNames, labelValues, value: values[k] as number }));
+        fromObjects.record(t, [{ name, help: 'h', type: 'counter', series }]);
+        expect(fromColumns.labelValues(name)).toEqual(fromObjects.labelValues(name));
+      }
+      const query = { metric: name, filters: {}, start: 0, end: 29, step: 1, window: 3 };
+      expect(fromColumns.counterRates(query, 10)).toEqual(fromObjects.counterRates(query, 10));
+      const filtered = { ...query, filters: { comm: 'we"ird\\comm\n' } };
+      expect(fromColumns.counterRates(filtered, 10)).toEqual(fromObjects.counterRates(filtered, 10));
+      expect(fromColumns.counterRates(filtered, 10).series).toHaveLength(1);
+      for (const stat of ['seriesCount', 'storedValues'] as const) expect(fromColumns[stat]()).toBe(fromObjects[stat]());
+      expect(fromColumns.droppedSeries).toBe(fromObjects.droppedSeries);
+    }
+  });
+
+  it('records a million-series columnar family within its budget, reading only the series it stores', () => {
+    const limits = { windowSeconds: 3600, resolutionSeconds: 5, maxBytes: DEFAULT_HISTORY_MAX_BYTES };
+    const history = new MetricHistory(limits);
+    const fitting = Math.floor(limits.maxBytes / 8 / history.capacity);
+    const name = 'ebpf_exporter_pid_syscalls_total';
+    const labelNames = ['comm', 'pid'];
+    const count = 1_000_000;
+    const labelTexts = Array.from({ length: count }, (_, i) => renderLabelPairs(labelNames, [`proc${i % 977}`, String(100_000 + i)]));
+    // The map changes once: the first pid exits and a new one sorts before all the others.
+    const changed = [renderLabelPairs(labelNames, ['aaa', '1']), ...labelTexts.slice(1)];
+    const timings: number[] = [];
+    let expectedDropped = 0;
+    for (let sample = 0; sample < 8; sample++) {
+      const texts = sample < 4 ? labelTexts : changed;
+      const values = new Float64Array(count).map((_, i) => sample * (i % 100));
+      const started = performance.now();
+      history.record(5 * sample, [columnar(name, labelNames, texts, values)]);
+      timings.push(performance.now() - started);
+      // The exited pid keeps its ring (absent, then forgotten after a window); the new one finds no room.
+      expectedDropped += count - (sample < 4 ? fitting : fitting - 1);
+      expect(history.seriesCount()).toBe(fitting);
+      expect(history.storedValues()).toBeLessThanOrEqual(limits.maxBytes / 8);
+      expect(history.droppedSeries).toBe(expectedDropped);
+    }
+    // Every stored series kept its samples across the change, though each moved one position.
+    const query = { metric: name, filters: { pid: '100042' }, start: 5, end: 35, step: 5, window: 10 };
+    expect(history.counterRates(query, 10).series).toEqual([{ labels: { comm: 'proc42', pid: '100042' }, values: Array(7).fill(42 / 5) }]);
+    const ms = (from: number, to: number) => (timings.slice(from, to).reduce((a, b) => a + b, 0) / (to - from)).toFixed(1);
+    console.log(
+      `MetricHistory.record, ${count} columnar series, ${fitting} stored: first ${ms(0, 1)} ms, unchanged ${ms(1, 4)} ms, changed ${ms(4, 5)} ms, then ${ms(5, 8)} ms`,
+    );
   });
 
   it('rejects a window shorter than the resolution with one clear message', () => {

@@ -11,6 +11,7 @@ import {
   type LabelFilters,
   type SeriesMatrix,
 } from '@ebpf-exporter/dashboard-model';
+import { familySeries, type FamilySeries } from './family-series';
 
 export interface HistoryLimits {
   windowSeconds: number;
@@ -31,7 +32,8 @@ export interface RangeQuery {
 }
 
 interface StoredSeries {
-  metric: string;
+  /** See FamilySeries.labelText; the key of the series among those of its metric. */
+  labelText: string;
   labels: Record<string, string>;
   /** Finite histogram bounds, or `null` for a scalar; a histogram stores one column per bound plus `count`. */
   upperBounds: number[] | null;
@@ -39,16 +41,26 @@ interface StoredSeries {
   /** `capacity * width` values, `NaN` where the series was absent from a sample. */
   values: Float64Array;
   lastSample: number;
+  /** Its position in its family at its last sample, where the next sample looks for it first. */
+  index: number;
+}
+
+interface MetricSeries {
+  byText: Map<string, StoredSeries>;
+  /** FamilySeries.labelTexts of the metric's last sample. */
+  labelTexts: readonly string[] | undefined;
 }
 
 export class MetricHistory {
   readonly capacity: number;
   private readonly times: Float64Array;
-  private readonly series = new Map<string, StoredSeries>();
+  /** By metric name: no key string is built per series and sample. */
+  private readonly metrics = new Map<string, MetricSeries>();
   private readonly maxValues: number;
   private storedSeriesValues = 0;
   /** Number of samples ever recorded; sample `n` lives in slot `n % capacity`. */
   private samples = 0;
+  /** Series refused for want of room, counted once per sample they were refused in. */
   droppedSeries = 0;
 
   constructor(limits: HistoryLimits) {
@@ -67,30 +79,88 @@ export class MetricHistory {
     const slot = sample % this.capacity;
     this.times[slot] = timeSeconds;
     this.forgetStaleSeries(sample);
-    for (const family of families) {
-      if (family.type === 'histogram') {
-        for (const s of family.series) {
-          const bounds = s.buckets.map((b) => b.upperBound);
-          const stored = this.seriesFor(family.name, s.labelNames, s.labelValues, bounds);
-          if (!stored) continue;
-          const offset = slot * stored.width;
-          s.buckets.forEach((bucket, i) => (stored.values[offset + i] = bucket.cumulativeCount));
-          stored.values[offset + bounds.length] = s.count;
-          stored.lastSample = sample;
-        }
-      } else {
-        for (const s of family.series) {
-          const stored = this.seriesFor(family.name, s.labelNames, s.labelValues, null);
-          if (!stored) continue;
-          stored.values[slot] = s.value;
-          stored.lastSample = sample;
-        }
-      }
-    }
-    for (const stored of this.series.values()) {
+    for (const family of families) this.recordFamily(family.name, familySeries(family), sample);
+    for (const stored of this.allSeries()) {
       if (stored.lastSample !== sample) stored.values.fill(Number.NaN, slot * stored.width, (slot + 1) * stored.width);
     }
     this.samples++;
+  }
+
+  /**
+   * With the budget full a large family has a few stored series among many refused ones, and the work per
+   * sample is kept to the stored ones: each is first looked for where it was last time (all are found there
+   * when the map behind the family did not change), and once no stored series can be further on in the
+   * family and no new one fits, the rest of the family is counted as refused without being read.
+   */
+  private recordFamily(name: string, family: FamilySeries, sample: number): void {
+    let metric = this.metrics.get(name);
+    if (!metric) this.metrics.set(name, (metric = { byText: new Map(), labelTexts: undefined }));
+    const stored = metric.byText;
+    let missed = 0;
+    for (const series of stored.values()) {
+      const i = series.index;
+      if (i < family.count && family.labelText(i) === series.labelText && sameBounds(series.upperBounds, family.upperBounds(i))) {
+        this.write(series, family, i, sample);
+      } else {
+        missed++;
+      }
+    }
+    // Stored series the family may still hold further on. Given the texts array of the last sample again,
+    // every stored series in it was met there and has just been found at its position: none is left.
+    let unmet = family.labelTexts !== undefined && family.labelTexts === metric.labelTexts ? 0 : missed;
+    metric.labelTexts = family.labelTexts;
+    for (let i = 0; i < family.count; i++) {
+      if (unmet === 0 && !this.fits(this.capacity)) {
+        this.droppedSeries += family.count - i - writtenFrom(stored.values(), i, sample);
+        return;
+      }
+      const labelText = family.labelText(i);
+      const existing = stored.get(labelText);
+      // Written already: found at its position above.
+      if (existing?.lastSample === sample) continue;
+      if (existing) unmet--;
+      const series = existing && sameBounds(existing.upperBounds, family.upperBounds(i)) ? existing : this.admit(stored, family, i, labelText, existing);
+      if (series) this.write(series, family, i, sample);
+    }
+  }
+
+  private write(series: StoredSeries, family: FamilySeries, i: number, sample: number): void {
+    family.write(i, series.values, (sample % this.capacity) * series.width);
+    series.lastSample = sample;
+    series.index = i;
+  }
+
+  private fits(values: number): boolean {
+    return this.storedSeriesValues + values <= this.maxValues;
+  }
+
+  /** A new ring for series `i` (replacing `existing`, stored with other bounds), or `undefined` when it does not fit. */
+  private admit(
+    stored: Map<string, StoredSeries>,
+    family: FamilySeries,
+    i: number,
+    labelText: string,
+    existing: StoredSeries | undefined,
+  ): StoredSeries | undefined {
+    const upperBounds = family.upperBounds(i);
+    const width = upperBounds ? upperBounds.length + 1 : 1;
+    const freed = existing ? existing.values.length : 0;
+    if (!this.fits(this.capacity * width - freed)) {
+      this.droppedSeries++;
+      return undefined;
+    }
+    this.storedSeriesValues += this.capacity * width - freed;
+    const series: StoredSeries = {
+      labelText,
+      labels: family.labels(i),
+      upperBounds,
+      width,
+      values: new Float64Array(this.capacity * width).fill(Number.NaN),
+      lastSample: this.samples,
+      index: i,
+    };
+    stored.set(labelText, series);
+    return series;
   }
 
   /**
@@ -98,12 +168,19 @@ export class MetricHistory {
    * before recording, so its room goes to the series of this sample.
    */
   private forgetStaleSeries(sample: number): void {
-    for (const [key, stored] of this.series) {
-      if (sample - stored.lastSample >= this.capacity - 1) {
-        this.series.delete(key);
-        this.storedSeriesValues -= stored.values.length;
+    for (const [name, { byText }] of this.metrics) {
+      for (const [labelText, series] of byText) {
+        if (sample - series.lastSample >= this.capacity - 1) {
+          byText.delete(labelText);
+          this.storedSeriesValues -= series.values.length;
+        }
       }
+      if (byText.size === 0) this.metrics.delete(name);
     }
+  }
+
+  private *allSeries(): Iterable<StoredSeries> {
+    for (const { byText } of this.metrics.values()) yield* byText.values();
   }
 
   /** Sample values held in memory (8 bytes each), never more than `maxBytes / 8`. */
@@ -112,7 +189,9 @@ export class MetricHistory {
   }
 
   seriesCount(): number {
-    return this.series.size;
+    let count = 0;
+    for (const { byText } of this.metrics.values()) count += byText.size;
+    return count;
   }
 
   /** `sum by (le) (rate(metric_bucket{filters}[window]))` over the range. */
@@ -148,8 +227,7 @@ export class MetricHistory {
   /** Values seen per label of one metric, for the filter menus. */
   labelValues(metric: string): Record<string, string[]> {
     const values = new Map<string, Set<string>>();
-    for (const stored of this.series.values()) {
-      if (stored.metric !== metric) continue;
+    for (const stored of this.metrics.get(metric)?.byText.values() ?? []) {
       for (const [label, value] of Object.entries(stored.labels)) {
         let set = values.get(label);
         if (!set) values.set(label, (set = new Set()));
@@ -159,38 +237,10 @@ export class MetricHistory {
     return Object.fromEntries([...values].map(([label, set]) => [label, [...set].sort()]));
   }
 
-  private seriesFor(
-    metric: string,
-    labelNames: readonly string[],
-    labelValues: readonly string[],
-    upperBounds: number[] | null,
-  ): StoredSeries | undefined {
-    const key = JSON.stringify([metric, labelNames, labelValues]);
-    const existing = this.series.get(key);
-    if (existing && sameBounds(existing.upperBounds, upperBounds)) return existing;
-    const width = upperBounds ? upperBounds.length + 1 : 1;
-    const freed = existing ? existing.values.length : 0;
-    if (this.storedSeriesValues - freed + this.capacity * width > this.maxValues) {
-      this.droppedSeries++;
-      return undefined;
-    }
-    this.storedSeriesValues += this.capacity * width - freed;
-    const stored: StoredSeries = {
-      metric,
-      labels: Object.fromEntries(labelNames.map((name, i) => [name, labelValues[i] ?? ''])),
-      upperBounds,
-      width,
-      values: new Float64Array(this.capacity * width).fill(Number.NaN),
-      lastSample: this.samples,
-    };
-    this.series.set(key, stored);
-    return stored;
-  }
-
   private *matching(query: RangeQuery): Iterable<StoredSeries> {
     const filters = Object.entries(query.filters);
-    for (const stored of this.series.values()) {
-      if (stored.metric === query.metric && filters.every(([label, value]) => stored.labels[label] === value)) yield stored;
+    for (const stored of this.metrics.get(query.metric)?.byText.values() ?? []) {
+      if (filters.every(([label, value]) => stored.labels[label] === value)) yield stored;
     }
   }
 
@@ -204,6 +254,13 @@ export class MetricHistory {
   private column(stored: StoredSeries, slots: readonly number[], column: number): number[] {
     return slots.map((slot) => stored.values[slot * stored.width + column] as number);
   }
+}
+
+/** How many of `series` were written in `sample` at position `from` or after. */
+function writtenFrom(series: Iterable<StoredSeries>, from: number, sample: number): number {
+  let count = 0;
+  for (const stored of series) if (stored.lastSample === sample && stored.index >= from) count++;
+  return count;
 }
 
 function sameBounds(a: readonly number[] | null, b: readonly number[] | null): boolean {
