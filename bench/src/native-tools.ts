@@ -46,12 +46,15 @@ export type GetpidCase = (typeof GETPID_CASES)[number];
 
 export interface GetpidRun {
   calls: number;
+  /** getpid() calls per slice: every slice runs every case (see bench/native/getpid-bench.c). */
+  sliceCalls: number;
+  /** CPU ns per call, one sample per slice. */
   nsPerCall: Record<GetpidCase, number[]>;
   /** Program length after the verifier's rewrites, per probe. */
   xlatedInsns: Record<Exclude<GetpidCase, 'none'>, number>;
 }
 
-/** getpid() with each sys_enter probe attached in turn, `rounds` times round-robin. */
+/** getpid() with each sys_enter probe attached in turn, slice by slice on one pinned CPU, over `rounds` rounds. */
 export function getpidBenchmark(calls: number, rounds: number): Promise<GetpidRun> {
   return runJson<GetpidRun>('getpid-bench', [join(BENCH_BUILD, 'getpid-probes.bpf.o'), calls, rounds]);
 }

@@ -1,15 +1,15 @@
 // One metric family's series as the history reads them, by position, whether the family carries columns
 // or series objects. Columns are read as they are: a family's `series` getter would build an object and
 // parse the label values of each of its series, a million of them for a large BPF map, every sample.
-import { parseLabelValues, renderLabelPairs, type HistogramSeries, type MetricFamily, type ScalarSeries } from '@ebpf-exporter/metrics';
+import { labelTextAt, parseLabelValues, renderLabelPairs, type HistogramSeries, type MetricFamily, type ScalarSeries } from '@ebpf-exporter/metrics';
 
 export interface FamilySeries {
   readonly count: number;
   /**
-   * The family's label texts as one array when its producer keeps that array across scrapes (columns): the
-   * same array in two samples holds the same series at the same positions. `undefined` for series objects.
+   * The family's label texts as one object when its producer keeps it across scrapes (columns' arena): the
+   * same object in two samples holds the same series at the same positions. `undefined` for series objects.
    */
-  readonly labelTexts: readonly string[] | undefined;
+  readonly layout: object | undefined;
   /**
    * Series `i`'s labels as the exposition writes them (`a="x",b="y"`): the escaping is reversible, so the
    * text identifies the label set, and a producer that keeps it rendered across scrapes hands out the same
@@ -29,10 +29,10 @@ export function familySeries(family: MetricFamily): FamilySeries {
   const columns = family.columns;
   if (!columns) return scalarSeries(family.series);
   return {
-    count: columns.labelTexts.length,
-    labelTexts: columns.labelTexts,
-    labelText: (i) => columns.labelTexts[i] as string,
-    labels: (i) => labelRecord(columns.labelNames, parseLabelValues(columns.labelTexts[i] as string)),
+    count: columns.values.length,
+    layout: columns.labels,
+    labelText: (i) => labelTextAt(columns.labels, i),
+    labels: (i) => labelRecord(columns.labelNames, parseLabelValues(labelTextAt(columns.labels, i))),
     upperBounds: () => null,
     write: (i, values, offset) => (values[offset] = columns.values[i] as number),
   };
@@ -58,11 +58,11 @@ function histogramSeries(series: readonly HistogramSeries[]): FamilySeries {
   };
 }
 
-function objectLabels(series: readonly (ScalarSeries | HistogramSeries)[]): Pick<FamilySeries, 'count' | 'labelTexts' | 'labelText' | 'labels'> {
+function objectLabels(series: readonly (ScalarSeries | HistogramSeries)[]): Pick<FamilySeries, 'count' | 'layout' | 'labelText' | 'labels'> {
   const at = (i: number) => series[i] as ScalarSeries | HistogramSeries;
   return {
     count: series.length,
-    labelTexts: undefined,
+    layout: undefined,
     labelText: (i) => at(i).labelText ?? renderLabelPairs(at(i).labelNames, at(i).labelValues),
     labels: (i) => labelRecord(at(i).labelNames, at(i).labelValues),
   };

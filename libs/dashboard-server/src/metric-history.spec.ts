@@ -1,4 +1,4 @@
-import { renderLabelPairs, type MetricFamily } from '@ebpf-exporter/metrics';
+import { labelArenaOf, renderLabelPairs, type LabelArena, type MetricFamily } from '@ebpf-exporter/metrics';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HISTORY_MAX_BYTES } from './dashboard-plugin';
 import { MetricHistory } from './metric-history';
@@ -34,12 +34,17 @@ function counter(values: Record<string, number>): MetricFamily {
  * A counter family as a collector that keeps its label sets across scrapes produces it: columns, and
  * `series` objects the history must not ask for (building them is what made large maps slow).
  */
+/** Like a collector replaying an unchanged map, the same texts array gives the same arena again. */
+const arenas = new WeakMap<readonly string[], LabelArena>();
+
 function columnar(name: string, labelNames: readonly string[], labelTexts: readonly string[], values: Float64Array): MetricFamily {
+  let labels = arenas.get(labelTexts);
+  if (!labels) arenas.set(labelTexts, (labels = labelArenaOf(labelTexts)));
   return {
     name,
     help: 'h',
     type: 'counter',
-    columns: { labelNames, labelTexts, values },
+    columns: { labelNames, labels, values },
     get series(): never {
       throw new Error('the history read the series objects of a columnar family');
     },

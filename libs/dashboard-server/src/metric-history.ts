@@ -47,8 +47,8 @@ interface StoredSeries {
 
 interface MetricSeries {
   byText: Map<string, StoredSeries>;
-  /** FamilySeries.labelTexts of the metric's last sample. */
-  labelTexts: readonly string[] | undefined;
+  /** FamilySeries.layout of the metric's last sample. */
+  layout: object | undefined;
 }
 
 export class MetricHistory {
@@ -94,7 +94,7 @@ export class MetricHistory {
    */
   private recordFamily(name: string, family: FamilySeries, sample: number): void {
     let metric = this.metrics.get(name);
-    if (!metric) this.metrics.set(name, (metric = { byText: new Map(), labelTexts: undefined }));
+    if (!metric) this.metrics.set(name, (metric = { byText: new Map(), layout: undefined }));
     const stored = metric.byText;
     let missed = 0;
     for (const series of stored.values()) {
@@ -105,10 +105,10 @@ export class MetricHistory {
         missed++;
       }
     }
-    // Stored series the family may still hold further on. Given the texts array of the last sample again,
+    // Stored series the family may still hold further on. Given the label texts of the last sample again,
     // every stored series in it was met there and has just been found at its position: none is left.
-    let unmet = family.labelTexts !== undefined && family.labelTexts === metric.labelTexts ? 0 : missed;
-    metric.labelTexts = family.labelTexts;
+    let unmet = family.layout !== undefined && family.layout === metric.layout ? 0 : missed;
+    metric.layout = family.layout;
     for (let i = 0; i < family.count; i++) {
       if (unmet === 0 && !this.fits(this.capacity)) {
         this.droppedSeries += family.count - i - writtenFrom(stored.values(), i, sample);

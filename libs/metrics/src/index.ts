@@ -1,5 +1,5 @@
 // Public API of @ebpf-exporter/metrics: config, decoders, collection and exposition, all free of Node APIs.
-export type { HistogramBucket, HistogramSeries, MapDump, MapSource, MetricFamily, ScalarColumns, ScalarSeries, ScalarType } from './model';
+export type { HistogramBucket, HistogramSeries, LabelArena, MapDump, MapSource, MetricFamily, ScalarColumns, ScalarSeries, ScalarType } from './model';
 
 export { ConfigError } from './config/config-error';
 export { parseConfig } from './config/parse-config';
@@ -25,6 +25,7 @@ export { ConfigCollector, DEFAULT_LABEL_CACHE_SIZE, type CollectorOptions, type 
 export { parseLabelValues, renderLabelPairs } from './exposition/escape';
 export { formatGoFloat } from './exposition/go-float';
 export { negotiateFormat, type NegotiatedFormat } from './exposition/negotiate';
-export { formatOpenMetrics, formatText, textChunks, type ExpositionFormat } from './exposition/text-format';
+export { formatOpenMetrics, formatText, textChunks, type ExpositionChunk, type ExpositionFormat } from './exposition/text-format';
 export { decodeRecord, type DecodedRecord } from './collector/key-decoder';
 export { threadSlicer } from './time-slice';
+export { labelArenaOf, labelTextAt } from './label-arena';

@@ -58,6 +58,13 @@ export interface HistogramSeries {
   count: number;
 }
 
+/** Label texts (ScalarSeries.labelText) in UTF-8, back to back: text i is `bytes[starts[i]..starts[i + 1])`. */
+export interface LabelArena {
+  bytes: Uint8Array;
+  /** One more than the texts: where each begins, then where the last ends. */
+  starts: Int32Array;
+}
+
 /**
  * The series of a scalar family as columns, in exposition order: what a collector that keeps its label sets
  * across scrapes produces without building an object per series. A family with columns still has `series`
@@ -66,7 +73,7 @@ export interface HistogramSeries {
 export interface ScalarColumns {
   labelNames: readonly string[];
   /** Each series' labels as ScalarSeries.labelText. */
-  labelTexts: readonly string[];
+  labels: LabelArena;
   values: Float64Array;
 }
 

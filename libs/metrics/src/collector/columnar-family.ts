@@ -1,5 +1,6 @@
 import { parseLabelValues } from '../exposition/escape';
 import { markSorted } from '../exposition/sort-families';
+import { labelTextAt } from '../label-arena';
 import type { MetricFamily, ScalarColumns, ScalarSeries, ScalarType } from '../model';
 
 /**
@@ -16,12 +17,10 @@ export function columnarFamily(name: string, help: string, type: ScalarType, col
     columns,
     get series(): ScalarSeries[] {
       series ??= markSorted(
-        columns.labelTexts.map((labelText, i) => ({
-          labelNames: columns.labelNames,
-          labelValues: parseLabelValues(labelText),
-          labelText,
-          value: columns.values[i] as number,
-        })),
+        Array.from(columns.values, (value, i) => {
+          const labelText = labelTextAt(columns.labels, i);
+          return { labelNames: columns.labelNames, labelValues: parseLabelValues(labelText), labelText, value };
+        }),
       );
       return series;
     },

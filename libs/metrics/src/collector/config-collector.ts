@@ -120,8 +120,8 @@ export class ConfigCollector {
   private async collectCounter(source: MapSource, { config, keyDecoder, passes }: CounterPlan): Promise<MetricFamily> {
     const dump = await source.readMap(this.config.name, config.name);
     const entries = mapEntries(dump, config.labels, keyDecoder.labelBytes, this.littleEndian);
-    const { labelTexts, values } = await passes.collect(entries, SLICING);
-    return columnarFamily(`${METRIC_NAMESPACE}_${config.name}`, config.help, 'counter', { labelNames: keyDecoder.labelNames, labelTexts, values });
+    const { labels, values } = await passes.collect(entries, SLICING);
+    return columnarFamily(`${METRIC_NAMESPACE}_${config.name}`, config.help, 'counter', { labelNames: keyDecoder.labelNames, labels, values });
   }
 
   private async collectHistogram(source: MapSource, { config, keyDecoder }: MetricPlan<HistogramConfig>): Promise<MetricFamily> {

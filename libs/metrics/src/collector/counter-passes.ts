@@ -7,6 +7,8 @@
 import { SKIP, type Skip } from '../decoders/decoder';
 import { labelValuesSortKey } from '../exposition/sort-families';
 import { parseLabelValues } from '../exposition/escape';
+import { arenaSize, compareArenaTexts, EMPTY_ARENA, LabelArenaBuilder, labelTextAt } from '../label-arena';
+import type { LabelArena } from '../model';
 import { hashBytes } from './byte-key-lru';
 import { forEachSliced, type MapEntries, type Slicing } from './map-entries';
 import { sortSliced } from './sliced-sort';
@@ -24,7 +26,7 @@ export type DecodeLabels = (bytes: Uint8Array, offset: number, length: number) =
 
 /** The series of a pass in exposition order (label values compared one by one, as client_golang sorts). */
 export interface CounterSeries {
-  labelTexts: readonly string[];
+  labels: LabelArena;
   values: Float64Array;
 }
 
@@ -46,7 +48,7 @@ interface RecordedPass {
   seriesOfEntry: Int32Array;
   /** Open addressing by key hash: recorded entry + 1, or EMPTY_SLOT. */
   slots: Int32Array;
-  labelTexts: string[];
+  labels: LabelArena;
   /** Whether every text is plain (see isPlain). */
   plain: boolean;
   /** Every entry recorded and nothing left to decode again: identical keys can be replayed. */
@@ -84,25 +86,25 @@ function findRecorded(pass: RecordedPass, bytes: Uint8Array, offset: number): nu
   }
 }
 
-/** Label texts whose values hold no character sorting at or below the quote that closes them (see isPlain). */
+/** Label texts, and whether all of them are plain (see isPlain). */
 interface SeriesTexts {
-  texts: readonly string[];
+  labels: LabelArena;
   plain: boolean;
 }
 
 /** Series decoded in this pass, one per key (keys with equal labels are folded once sorted). */
 interface FreshSeries extends SeriesTexts {
-  texts: string[];
   totals: number[];
 }
 
 /**
- * Whether a label text sorts among others exactly as its values do: true unless a value holds a character at
- * or below `"` (0x22), which closes a value in the text, or a backslash, which starts an escape. Then the
- * texts themselves are the sort keys, with no second string per series; otherwise labelValuesSortKey is.
+ * Whether a label text's UTF-8 bytes sort among others exactly as its values do: true unless a value holds a
+ * character at or below `"` (0x22), which closes a value in the text, a backslash, which starts an escape,
+ * or one from U+D800 up, where UTF-16 order (JavaScript's, so upstream tests') and UTF-8 order part. Plain
+ * texts are compared as bytes where they lie; otherwise every text gets a labelValuesSortKey string.
  */
 function isPlain(text: string): boolean {
-  return !/[\u0000-\u0021\\]/.test(text);
+  return !/[\u0000-\u0021\\\ud800-\uffff]/.test(text);
 }
 
 /** The passes over one counter map; `collect` calls must not overlap (the collector queues them). */
@@ -120,9 +122,11 @@ export class CounterPasses {
 
     // Where each entry goes: an old series (>= 0), a fresh one (-2 - index) or nowhere (SKIPPED).
     const targetOfEntry = new Int32Array(entries.count);
-    const oldTotals = new Float64Array(last?.labelTexts.length ?? 0);
+    const oldTotals = new Float64Array(last ? arenaSize(last.labels) : 0);
     const oldPresent = new Uint8Array(oldTotals.length);
-    const fresh: FreshSeries = { texts: [], totals: [], plain: true };
+    const freshTexts = new LabelArenaBuilder();
+    const freshTotals: number[] = [];
+    let freshPlain = true;
     let skips = 0;
     const { keys, keySize } = entries;
     await forEachSliced(entries.count, slicing, (entry) => {
@@ -149,62 +153,82 @@ export class CounterPasses {
         return;
       }
       // Keys decoding to the same labels are added up once sorted, where they end up side by side.
-      targetOfEntry[entry] = -2 - fresh.texts.length;
-      fresh.texts.push(decoded.labelText);
-      fresh.totals.push(entries.value(entry));
-      fresh.plain &&= isPlain(decoded.labelText);
+      targetOfEntry[entry] = -2 - freshTexts.add(decoded.labelText);
+      freshTotals.push(entries.value(entry));
+      freshPlain &&= isPlain(decoded.labelText);
     });
 
-    const merged = await mergeSeries({ texts: last?.labelTexts ?? [], plain: last?.plain ?? true }, oldPresent, oldTotals, fresh, slicing);
+    const old = { labels: last?.labels ?? EMPTY_ARENA, plain: last?.plain ?? true };
+    const fresh = { labels: freshTexts.finish(), totals: freshTotals, plain: freshPlain };
+    const merged = await mergeSeries(old, oldPresent, oldTotals, fresh, slicing);
     await forEachSliced(entries.count, slicing, (entry) => {
       const target = targetOfEntry[entry] as number;
       if (target !== SKIPPED) targetOfEntry[entry] = target >= 0 ? (merged.oldIndex[target] as number) : (merged.freshIndex[-2 - target] as number);
     });
     this.last = await record(entries, targetOfEntry, merged, this.options, skips, slicing);
-    return { labelTexts: merged.labelTexts, values: merged.values };
+    return { labels: merged.labels, values: merged.values };
   }
 }
 
 async function replay(pass: RecordedPass, entries: MapEntries, slicing: Slicing): Promise<CounterSeries> {
-  const values = new Float64Array(pass.labelTexts.length);
+  const values = new Float64Array(arenaSize(pass.labels));
   const { seriesOfEntry } = pass;
   await forEachSliced(entries.count, slicing, (entry) => {
     const series = seriesOfEntry[entry] as number;
     if (series !== SKIPPED) values[series] = (values[series] as number) + entries.value(entry);
   });
-  return { labelTexts: pass.labelTexts, values };
+  return { labels: pass.labels, values };
+}
+
+/** How fresh series compare with each other and with old ones (arena indexes). */
+interface Ordering {
+  fresh(a: number, b: number): number;
+  freshToOld(f: number, o: number): number;
+}
+
+/** Plain texts compare as their bytes; others by sort keys parsed back from their texts, old ones on demand. */
+function orderingOf(old: SeriesTexts, fresh: SeriesTexts): Ordering {
+  if (old.plain && fresh.plain) {
+    return {
+      fresh: (a, b) => compareArenaTexts(fresh.labels, a, fresh.labels, b),
+      freshToOld: (f, o) => compareArenaTexts(fresh.labels, f, old.labels, o),
+    };
+  }
+  const keyOf = (labels: LabelArena, index: number) => labelValuesSortKey(parseLabelValues(labelTextAt(labels, index)));
+  const freshKeys = Array.from({ length: arenaSize(fresh.labels) }, (_, f) => keyOf(fresh.labels, f));
+  const oldKeys = new Map<number, string>();
+  const oldKey = (index: number): string => {
+    let key = oldKeys.get(index);
+    if (key === undefined) oldKeys.set(index, (key = keyOf(old.labels, index)));
+    return key;
+  };
+  return {
+    fresh: (a, b) => compareStrings(freshKeys[a] as string, freshKeys[b] as string),
+    freshToOld: (f, o) => compareStrings(freshKeys[f] as string, oldKey(o)),
+  };
 }
 
 /**
  * The old series still present, in their order, with the fresh ones sorted and placed among them by binary
- * search. A fresh series with the labels of an old one, or of the fresh one before it, is added to it. With
- * texts that are not all plain, old series are parsed back into sort keys, only for the comparisons made.
+ * search. A fresh series with the labels of an old one, or of the fresh one before it, is added to it.
  */
 async function mergeSeries(old: SeriesTexts, oldPresent: Uint8Array, oldTotals: Float64Array, fresh: FreshSeries, slicing: Slicing) {
   const present: number[] = [];
   for (let i = 0; i < oldPresent.length; i++) if (oldPresent[i] === 1) present.push(i);
-  const plain = old.plain && fresh.plain;
-  const keyOf = (text: string): string => (plain ? text : labelValuesSortKey(parseLabelValues(text)));
-  const freshKeys = plain ? fresh.texts : fresh.texts.map(keyOf);
-  const freshOrder = await sortSliced([...fresh.texts.keys()], (a, b) => compareStrings(freshKeys[a] as string, freshKeys[b] as string), slicing);
-  const oldKeys = new Map<number, string>();
-  const oldKey = (index: number): string => {
-    let key = oldKeys.get(index);
-    if (key === undefined) oldKeys.set(index, (key = keyOf(old.texts[index] as string)));
-    return key;
-  };
+  const ordering = orderingOf(old, fresh);
+  const freshCount = fresh.totals.length;
+  const freshOrder = await sortSliced([...fresh.totals.keys()], ordering.fresh, slicing);
 
   // Per fresh series in sorted order: where it goes among the present old ones, or -1 once folded.
-  const insertAt = new Int32Array(freshOrder.length);
+  const insertAt = new Int32Array(freshCount);
   // The fresh series each one was folded into (itself when it stands alone), and the old one if any.
-  const representative = new Int32Array(fresh.texts.length);
-  const foldedIntoOld = new Int32Array(fresh.texts.length).fill(-1);
+  const representative = new Int32Array(freshCount);
+  const foldedIntoOld = new Int32Array(freshCount).fill(-1);
   let low = 0;
-  await forEachSliced(freshOrder.length, slicing, (k) => {
+  await forEachSliced(freshCount, slicing, (k) => {
     const f = freshOrder[k] as number;
-    const key = freshKeys[f] as string;
     const before = k > 0 ? (freshOrder[k - 1] as number) : -1;
-    if (before !== -1 && freshKeys[before] === key) {
+    if (before !== -1 && ordering.fresh(before, f) === 0) {
       const into = representative[before] as number;
       representative[f] = into;
       insertAt[k] = -1;
@@ -217,11 +241,11 @@ async function mergeSeries(old: SeriesTexts, oldPresent: Uint8Array, oldTotals: 
     let high = present.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (oldKey(present[middle] as number) < key) low = middle + 1;
+      if (ordering.freshToOld(f, present[middle] as number) > 0) low = middle + 1;
       else high = middle;
     }
     const match = present[low];
-    if (match !== undefined && oldKey(match) === key) {
+    if (match !== undefined && ordering.freshToOld(f, match) === 0) {
       oldTotals[match] = (oldTotals[match] as number) + (fresh.totals[f] as number);
       foldedIntoOld[f] = match;
       insertAt[k] = -1;
@@ -232,42 +256,41 @@ async function mergeSeries(old: SeriesTexts, oldPresent: Uint8Array, oldTotals: 
 
   let standing = 0;
   for (const at of insertAt) if (at !== -1) standing++;
-  const labelTexts = new Array<string>(present.length + standing);
-  const values = new Float64Array(labelTexts.length);
-  const oldIndex = new Int32Array(old.texts.length).fill(-1);
-  const freshIndex = new Int32Array(fresh.texts.length);
-  let out = 0;
+  const labels = new LabelArenaBuilder(present.length + standing, old.labels.bytes.length + fresh.labels.bytes.length);
+  const values = new Float64Array(present.length + standing);
+  const oldIndex = new Int32Array(oldTotals.length).fill(-1);
+  const freshIndex = new Int32Array(freshCount);
   let k = 0;
   const placeFreshBefore = (position: number) => {
-    for (; k < freshOrder.length && ((insertAt[k] as number) === -1 || (insertAt[k] as number) <= position); k++) {
+    for (; k < freshCount && ((insertAt[k] as number) === -1 || (insertAt[k] as number) <= position); k++) {
       if (insertAt[k] === -1) continue;
       const f = freshOrder[k] as number;
-      freshIndex[f] = out;
-      labelTexts[out] = fresh.texts[f] as string;
-      values[out++] = fresh.totals[f] as number;
+      const index = labels.copy(fresh.labels, f);
+      freshIndex[f] = index;
+      values[index] = fresh.totals[f] as number;
     }
   };
   await forEachSliced(present.length, slicing, (position) => {
-    const index = present[position] as number;
+    const o = present[position] as number;
     placeFreshBefore(position);
-    oldIndex[index] = out;
-    labelTexts[out] = old.texts[index] as string;
-    values[out++] = oldTotals[index] as number;
+    const index = labels.copy(old.labels, o);
+    oldIndex[o] = index;
+    values[index] = oldTotals[o] as number;
   });
   placeFreshBefore(present.length);
-  for (let f = 0; f < fresh.texts.length; f++) {
+  for (let f = 0; f < freshCount; f++) {
     const into = representative[f] as number;
     const oldInto = foldedIntoOld[into] as number;
     freshIndex[f] = oldInto !== -1 ? (oldIndex[oldInto] as number) : (freshIndex[into] as number);
   }
-  return { labelTexts, values, oldIndex, freshIndex, plain };
+  return { labels: labels.finish(), values, oldIndex, freshIndex, plain: old.plain && fresh.plain };
 }
 
 /** Keeps this pass's keys and series for the next one, at most `cacheLimit` keys of them. */
 async function record(
   entries: MapEntries,
   seriesOfEntry: Int32Array,
-  { labelTexts, plain }: { labelTexts: string[]; plain: boolean },
+  { labels, plain }: { labels: LabelArena; plain: boolean },
   options: CounterPassOptions,
   skips: number,
   slicing: Slicing,
@@ -290,7 +313,7 @@ async function record(
     keys,
     seriesOfEntry: count === entries.count ? seriesOfEntry : seriesOfEntry.slice(0, count),
     slots,
-    labelTexts,
+    labels,
     plain,
     replayable: count === entries.count && (skips === 0 || options.skipCache),
   };

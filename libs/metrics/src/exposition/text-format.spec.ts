@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricFamily } from '../model';
+import { columnarFamily } from '../collector/columnar-family';
+import { labelArenaOf } from '../label-arena';
+import { renderLabelPairs } from './escape';
 import { formatOpenMetrics, formatText, textChunks } from './text-format';
 
 const counter = (name: string, series: [Record<string, string>, number][], help = 'help'): MetricFamily => ({
@@ -138,5 +141,29 @@ describe('textChunks', () => {
     expect(chunks.length).toBe(3);
     expect(chunks.join('')).toBe(formatText([big]));
     expect([...textChunks([big], 'openmetrics')].at(-1)).toBe('# EOF\n');
+  });
+});
+
+describe('families kept in columns', () => {
+  it('are written byte for byte as the same series given as objects, in both formats', () => {
+    const labelNames = ['comm', 'cpu'];
+    const rows: [string[], number][] = [
+      [['bash', '0'], 1],
+      [['cron', '1'], 1048576],
+      [['we"ird\\comm\nä', '0'], 0.25],
+      [['zsh', '12'], -3e-7],
+      [['zz', '0'], 0],
+      [['zz', '1'], 999999],
+      [['zz', '2'], -0],
+    ];
+    const texts = rows.map(([values]) => renderLabelPairs(labelNames, values));
+    const columnar = columnarFamily('m_total', 'help', 'counter', { labelNames, labels: labelArenaOf(texts), values: Float64Array.from(rows, ([, value]) => value) });
+    const objects: MetricFamily = { name: 'm_total', help: 'help', type: 'counter', series: rows.map(([labelValues, value]) => ({ labelNames, labelValues, value })) };
+    expect(formatText([columnar])).toBe(formatText([objects]));
+    expect(formatOpenMetrics([columnar])).toBe(formatOpenMetrics([objects]));
+    expect([...textChunks([columnar], 'text')].some((chunk) => chunk instanceof Uint8Array)).toBe(true);
+    // A metric without labels: one empty label text.
+    const bare = columnarFamily('n_total', 'help', 'counter', { labelNames: [], labels: labelArenaOf(['']), values: Float64Array.of(7) });
+    expect(formatText([bare])).toBe('# HELP n_total help\n# TYPE n_total counter\nn_total 7\n');
   });
 });

@@ -1,9 +1,13 @@
 import type { HistogramSeries, MetricFamily, ScalarSeries } from '../model';
 import { escapeHelp, escapeQuoted, renderLabelPairs } from './escape';
 import { formatGoFloat } from './go-float';
+import { columnChunks, type ValueFormat } from './column-chunks';
 import { columnsOf, sortFamilies } from './sort-families';
 
 export type ExpositionFormat = 'text' | 'openmetrics';
+
+/** A piece of exposition: text, or the same text as UTF-8 bytes. */
+export type ExpositionChunk = string | Uint8Array;
 
 /** How many series go into one chunk, so a server can yield to the event loop between chunks. */
 const SERIES_PER_CHUNK = 2000;
@@ -32,10 +36,9 @@ function bucketSelector(name: string, pairs: string, le: string): string {
   return `${name}_bucket{${pairs === '' ? '' : `${pairs},`}le="${le}"}`;
 }
 
-interface Dialect {
+interface Dialect extends ValueFormat {
   header(family: MetricFamily): string;
   scalarName(family: MetricFamily): string;
-  float(n: number): string;
   count(n: number): string;
 }
 
@@ -51,6 +54,7 @@ const textDialect: Dialect = {
     `# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${TEXT_TYPE[family.type]}\n`,
   scalarName: (family) => family.name,
   float: textFloat,
+  integerSuffix: '',
   count: textFloat,
 };
 
@@ -68,6 +72,7 @@ const openMetricsDialect: Dialect = {
   scalarName: (family) =>
     family.type === 'counter' ? `${openMetricsFamilyName(family)}_total` : openMetricsFamilyName(family),
   float: openMetricsFloat,
+  integerSuffix: '.0',
   count: (n) => String(n),
 };
 
@@ -85,7 +90,7 @@ function histogramLines(name: string, series: HistogramSeries, dialect: Dialect)
   return out;
 }
 
-function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string> {
+function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<ExpositionChunk> {
   // Lines are collected and joined per chunk: joining makes one flat string, where += would build a rope of
   // millions of small pieces for the garbage collector.
   let lines: string[] = [dialect.header(family)];
@@ -100,19 +105,24 @@ function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string>
     }
   } else {
     const name = dialect.scalarName(family);
-    const labelled = `${name}{`;
     const columns = columnsOf(family);
-    const count = columns?.values.length ?? family.series.length;
+    if (columns) {
+      yield lines.join('');
+      yield* columnChunks(name, columns, dialect);
+      return;
+    }
+    const labelled = `${name}{`;
     // The pieces of each line go into the chunk one by one: join copies them once, with no string per line.
-    for (let i = 0; i < count; i++) {
-      const pairs = columns ? (columns.labelTexts[i] as string) : labelPairs(family.series[i] as ScalarSeries);
-      const value = columns ? (columns.values[i] as number) : (family.series[i] as ScalarSeries).value;
+    let inChunk = 0;
+    for (const series of family.series) {
+      const pairs = labelPairs(series);
       if (pairs === '') lines.push(name, ' ');
       else lines.push(labelled, pairs, '} ');
-      lines.push(dialect.float(value), '\n');
-      if ((i + 1) % SERIES_PER_CHUNK === 0) {
+      lines.push(dialect.float(series.value), '\n');
+      if (++inChunk >= SERIES_PER_CHUNK) {
         yield lines.join('');
         lines = [];
+        inChunk = 0;
       }
     }
   }
@@ -120,21 +130,28 @@ function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string>
 }
 
 /**
- * The exposition as a sequence of string pieces (one or more per family), sorted like client_golang's
- * Gather. Concatenated they equal `formatText`/`formatOpenMetrics`.
+ * The exposition as a sequence of pieces (one or more per family), sorted like client_golang's Gather:
+ * strings, and UTF-8 bytes for families kept in columns. Concatenated they equal
+ * `formatText`/`formatOpenMetrics`.
  */
-export function* textChunks(families: readonly MetricFamily[], format: ExpositionFormat): Iterable<string> {
+export function* textChunks(families: readonly MetricFamily[], format: ExpositionFormat): Iterable<ExpositionChunk> {
   const dialect = format === 'openmetrics' ? openMetricsDialect : textDialect;
   for (const family of sortFamilies(families)) yield* familyChunks(family, dialect);
   if (format === 'openmetrics') yield '# EOF\n';
 }
 
+const decoder = new TextDecoder();
+
+function joinChunks(chunks: Iterable<ExpositionChunk>): string {
+  return [...chunks].map((chunk) => (typeof chunk === 'string' ? chunk : decoder.decode(chunk))).join('');
+}
+
 /** Prometheus text exposition format 0.0.4, as client_golang writes it. */
 export function formatText(families: readonly MetricFamily[]): string {
-  return [...textChunks(families, 'text')].join('');
+  return joinChunks(textChunks(families, 'text'));
 }
 
 /** OpenMetrics 1.0 text, as client_golang writes it. */
 export function formatOpenMetrics(families: readonly MetricFamily[]): string {
-  return [...textChunks(families, 'openmetrics')].join('');
+  return joinChunks(textChunks(families, 'openmetrics'));
 }
