@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { negotiateFormat, textChunks, threadSlicer, type ExpositionChunk } from '@ebpf-exporter/metrics';
+import { negotiateFormat, textChunks, threadSlicer } from '@ebpf-exporter/metrics';
 import { landingPage } from './landing-page';
 import type { FamilySource } from './scraper';
 import { accessControl, type WebConfig } from './web-config';
@@ -25,7 +25,7 @@ export interface AppOptions {
  * stream over the plain chunk iterator formatted a 1M-series scrape in one go and held every other request
  * for seconds.
  */
-async function* yieldingChunks(chunks: Iterable<ExpositionChunk>): AsyncGenerator<ExpositionChunk> {
+async function* yieldingChunks(chunks: Iterable<string>): AsyncGenerator<string> {
   for (const chunk of chunks) {
     yield chunk;
     await threadSlicer.pause();

@@ -25,7 +25,7 @@ export { ConfigCollector, DEFAULT_LABEL_CACHE_SIZE, type CollectorOptions, type 
 export { parseLabelValues, renderLabelPairs } from './exposition/escape';
 export { formatGoFloat } from './exposition/go-float';
 export { negotiateFormat, type NegotiatedFormat } from './exposition/negotiate';
-export { formatOpenMetrics, formatText, textChunks, type ExpositionChunk, type ExpositionFormat } from './exposition/text-format';
+export { formatOpenMetrics, formatText, textChunks, type ExpositionFormat } from './exposition/text-format';
 export { decodeRecord, type DecodedRecord } from './collector/key-decoder';
 export { threadSlicer } from './time-slice';
 export { labelArenaOf, labelTextAt } from './label-arena';

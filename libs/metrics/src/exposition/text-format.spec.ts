@@ -161,7 +161,6 @@ describe('families kept in columns', () => {
     const objects: MetricFamily = { name: 'm_total', help: 'help', type: 'counter', series: rows.map(([labelValues, value]) => ({ labelNames, labelValues, value })) };
     expect(formatText([columnar])).toBe(formatText([objects]));
     expect(formatOpenMetrics([columnar])).toBe(formatOpenMetrics([objects]));
-    expect([...textChunks([columnar], 'text')].some((chunk) => chunk instanceof Uint8Array)).toBe(true);
     // A metric without labels: one empty label text.
     const bare = columnarFamily('n_total', 'help', 'counter', { labelNames: [], labels: labelArenaOf(['']), values: Float64Array.of(7) });
     expect(formatText([bare])).toBe('# HELP n_total help\n# TYPE n_total counter\nn_total 7\n');

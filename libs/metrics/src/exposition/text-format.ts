@@ -6,9 +6,6 @@ import { columnsOf, sortFamilies } from './sort-families';
 
 export type ExpositionFormat = 'text' | 'openmetrics';
 
-/** A piece of exposition: text, or the same text as UTF-8 bytes. */
-export type ExpositionChunk = string | Uint8Array;
-
 /** How many series go into one chunk, so a server can yield to the event loop between chunks. */
 const SERIES_PER_CHUNK = 2000;
 
@@ -90,7 +87,7 @@ function histogramLines(name: string, series: HistogramSeries, dialect: Dialect)
   return out;
 }
 
-function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<ExpositionChunk> {
+function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string> {
   // Lines are collected and joined per chunk: joining makes one flat string, where += would build a rope of
   // millions of small pieces for the garbage collector.
   let lines: string[] = [dialect.header(family)];
@@ -130,28 +127,21 @@ function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<Exposit
 }
 
 /**
- * The exposition as a sequence of pieces (one or more per family), sorted like client_golang's Gather:
- * strings, and UTF-8 bytes for families kept in columns. Concatenated they equal
- * `formatText`/`formatOpenMetrics`.
+ * The exposition as a sequence of string pieces (one or more per family), sorted like client_golang's
+ * Gather. Concatenated they equal `formatText`/`formatOpenMetrics`.
  */
-export function* textChunks(families: readonly MetricFamily[], format: ExpositionFormat): Iterable<ExpositionChunk> {
+export function* textChunks(families: readonly MetricFamily[], format: ExpositionFormat): Iterable<string> {
   const dialect = format === 'openmetrics' ? openMetricsDialect : textDialect;
   for (const family of sortFamilies(families)) yield* familyChunks(family, dialect);
   if (format === 'openmetrics') yield '# EOF\n';
 }
 
-const decoder = new TextDecoder();
-
-function joinChunks(chunks: Iterable<ExpositionChunk>): string {
-  return [...chunks].map((chunk) => (typeof chunk === 'string' ? chunk : decoder.decode(chunk))).join('');
-}
-
 /** Prometheus text exposition format 0.0.4, as client_golang writes it. */
 export function formatText(families: readonly MetricFamily[]): string {
-  return joinChunks(textChunks(families, 'text'));
+  return [...textChunks(families, 'text')].join('');
 }
 
 /** OpenMetrics 1.0 text, as client_golang writes it. */
 export function formatOpenMetrics(families: readonly MetricFamily[]): string {
-  return joinChunks(textChunks(families, 'openmetrics'));
+  return [...textChunks(families, 'openmetrics')].join('');
 }
