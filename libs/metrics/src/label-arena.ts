@@ -39,9 +39,14 @@ export class LabelArenaBuilder {
     return this.close();
   }
 
-  /** The texts added, in buffers trimmed to fit (the builder is not used afterwards). */
+  /**
+   * The texts added (the builder is not used afterwards). Buffers with more than an eighth unused are
+   * copied to fit; others are kept as they are, which spares a second copy of a big arena at its peak.
+   */
   finish(): LabelArena {
-    return { bytes: this.bytes.slice(0, this.end), starts: this.starts.slice(0, this.count + 1) };
+    const fit = <T extends Uint8Array | Int32Array>(buffer: T, used: number): T =>
+      (buffer.length - used) * 8 > buffer.length ? (buffer.slice(0, used) as T) : (buffer.subarray(0, used) as T);
+    return { bytes: fit(this.bytes, this.end), starts: fit(this.starts, this.count + 1) };
   }
 
   private reserve(bytes: number): void {

@@ -94,7 +94,7 @@ interface SeriesTexts {
 
 /** Series decoded in this pass, one per key (keys with equal labels are folded once sorted). */
 interface FreshSeries extends SeriesTexts {
-  totals: number[];
+  totals: Float64Array;
 }
 
 /**
@@ -125,7 +125,8 @@ export class CounterPasses {
     const oldTotals = new Float64Array(last ? arenaSize(last.labels) : 0);
     const oldPresent = new Uint8Array(oldTotals.length);
     const freshTexts = new LabelArenaBuilder();
-    const freshTotals: number[] = [];
+    // At most one fresh series per entry: sized once instead of grown.
+    const freshTotals = new Float64Array(entries.count);
     let freshPlain = true;
     let skips = 0;
     const { keys, keySize } = entries;
@@ -153,13 +154,14 @@ export class CounterPasses {
         return;
       }
       // Keys decoding to the same labels are added up once sorted, where they end up side by side.
-      targetOfEntry[entry] = -2 - freshTexts.add(decoded.labelText);
-      freshTotals.push(entries.value(entry));
+      const index = freshTexts.add(decoded.labelText);
+      targetOfEntry[entry] = -2 - index;
+      freshTotals[index] = entries.value(entry);
       freshPlain &&= isPlain(decoded.labelText);
     });
 
     const old = { labels: last?.labels ?? EMPTY_ARENA, plain: last?.plain ?? true };
-    const fresh = { labels: freshTexts.finish(), totals: freshTotals, plain: freshPlain };
+    const fresh = { labels: freshTexts.finish(), totals: freshTotals.subarray(0, freshTexts.size), plain: freshPlain };
     const merged = await mergeSeries(old, oldPresent, oldTotals, fresh, slicing);
     await forEachSliced(entries.count, slicing, (entry) => {
       const target = targetOfEntry[entry] as number;
@@ -217,7 +219,7 @@ async function mergeSeries(old: SeriesTexts, oldPresent: Uint8Array, oldTotals: 
   for (let i = 0; i < oldPresent.length; i++) if (oldPresent[i] === 1) present.push(i);
   const ordering = orderingOf(old, fresh);
   const freshCount = fresh.totals.length;
-  const freshOrder = await sortSliced([...fresh.totals.keys()], ordering.fresh, slicing);
+  const freshOrder = await sortSliced(Array.from({ length: freshCount }, (_, f) => f), ordering.fresh, slicing);
 
   // Per fresh series in sorted order: where it goes among the present old ones, or -1 once folded.
   const insertAt = new Int32Array(freshCount);
