@@ -21,7 +21,9 @@ export interface MapDump {
 
 /**
  * Where the collector gets maps from: the native addon in production, recorded dumps in tests.
- * Rejects when the map cannot be read; the collector then skips that metric for this scrape.
+ * Rejects when the map cannot be read; the collector then skips that metric for this scrape. The buffers
+ * of a dump are the caller's from then on, never written again (the collector keeps the keys of a pass
+ * instead of copying them).
  */
 export interface MapSource {
   readMap(config: string, map: string): Promise<MapDump>;

@@ -11,7 +11,7 @@ import { arenaSize, compareArenaTexts, EMPTY_ARENA, LabelArenaBuilder, labelText
 import type { LabelArena } from '../model';
 import { hashBytes } from './byte-key-lru';
 import { forEachSliced, type MapEntries, type Slicing } from './map-entries';
-import { sortSliced } from './sliced-sort';
+import { sortIndexesSliced } from './sliced-sort';
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -42,7 +42,7 @@ const EMPTY_SLOT = 0;
 
 interface RecordedPass {
   keySize: number;
-  /** Key bytes of the recorded entries. */
+  /** Key bytes of the recorded entries (a view of the pass's map dump). */
   keys: Uint8Array;
   /** Per recorded entry: the index of its series in `labelTexts`, or SKIPPED. */
   seriesOfEntry: Int32Array;
@@ -124,7 +124,8 @@ export class CounterPasses {
     const targetOfEntry = new Int32Array(entries.count);
     const oldTotals = new Float64Array(last ? arenaSize(last.labels) : 0);
     const oldPresent = new Uint8Array(oldTotals.length);
-    const freshTexts = new LabelArenaBuilder();
+    // A first pass decodes every key: room for all of them at once, instead of growing by copies.
+    const freshTexts = last ? new LabelArenaBuilder() : new LabelArenaBuilder(entries.count);
     // At most one fresh series per entry: sized once instead of grown.
     const freshTotals = new Float64Array(entries.count);
     let freshPlain = true;
@@ -215,11 +216,13 @@ function orderingOf(old: SeriesTexts, fresh: SeriesTexts): Ordering {
  * search. A fresh series with the labels of an old one, or of the fresh one before it, is added to it.
  */
 async function mergeSeries(old: SeriesTexts, oldPresent: Uint8Array, oldTotals: Float64Array, fresh: FreshSeries, slicing: Slicing) {
-  const present: number[] = [];
-  for (let i = 0; i < oldPresent.length; i++) if (oldPresent[i] === 1) present.push(i);
+  let presentCount = 0;
+  for (let i = 0; i < oldPresent.length; i++) presentCount += oldPresent[i] as number;
+  const present = new Int32Array(presentCount);
+  for (let i = 0, at = 0; i < oldPresent.length; i++) if (oldPresent[i] === 1) present[at++] = i;
   const ordering = orderingOf(old, fresh);
   const freshCount = fresh.totals.length;
-  const freshOrder = await sortSliced(Array.from({ length: freshCount }, (_, f) => f), ordering.fresh, slicing);
+  const freshOrder = await sortIndexesSliced(freshCount, ordering.fresh, slicing);
 
   // Per fresh series in sorted order: where it goes among the present old ones, or -1 once folded.
   const insertAt = new Int32Array(freshCount);
@@ -299,7 +302,8 @@ async function record(
 ): Promise<RecordedPass> {
   const count = Math.min(entries.count, options.cacheLimit);
   const { keySize } = entries;
-  const keys = entries.keys.slice(0, count * keySize);
+  // Kept, not copied: a map source hands out buffers of its own for each read (see MapSource).
+  const keys = entries.keys.subarray(0, count * keySize);
   // A power of two at least twice the keys: probes stay short and the mask replaces a modulo.
   let size = 8;
   while (size < count * 2) size *= 2;
