@@ -10,7 +10,7 @@ const read = (name: string): Promise<string> => readFile(join(DEBIAN_DIR, name),
 
 describe('packaging/debian agrees with the layout', () => {
   it('the launcher runs the private node on the bundle in the library directory', async () => {
-    expect(await read('ebpf_exporter')).toContain(`exec ${INSTALL_PATHS.libDir}/node --enable-source-maps ${INSTALL_PATHS.libDir}/main.mjs "$@"`);
+    expect(await read('ebpf_exporter')).toContain(`exec ${INSTALL_PATHS.libDir}/node --max-semi-space-size=4 $source_maps ${INSTALL_PATHS.libDir}/main.mjs "$@"`);
   });
 
   it('the defaults file loads the default configs from the installed examples', async () => {

@@ -33,7 +33,7 @@ export class LabelArenaBuilder {
   /** Appends text `index` of `arena`; returns its new index. */
   copy(arena: LabelArena, index: number): number {
     const start = arena.starts[index] as number;
-    const end = arena.starts[index + 1] as number;
+    const end = arena.ends[index] as number;
     this.reserve(end - start);
     for (let i = start; i < end; i++) this.bytes[this.end++] = arena.bytes[i] as number;
     return this.close();
@@ -46,7 +46,9 @@ export class LabelArenaBuilder {
   finish(): LabelArena {
     const fit = <T extends Uint8Array | Int32Array>(buffer: T, used: number): T =>
       (buffer.length - used) * 8 > buffer.length ? (buffer.slice(0, used) as T) : (buffer.subarray(0, used) as T);
-    return { bytes: fit(this.bytes, this.end), starts: fit(this.starts, this.count + 1) };
+    // Texts lie back to back here: each one ends where the next begins.
+    const bounds = fit(this.starts, this.count + 1);
+    return { bytes: fit(this.bytes, this.end), starts: bounds.subarray(0, this.count), ends: bounds.subarray(1) };
   }
 
   private reserve(bytes: number): void {
@@ -69,22 +71,27 @@ export class LabelArenaBuilder {
   }
 }
 
-export const EMPTY_ARENA: LabelArena = { bytes: new Uint8Array(0), starts: new Int32Array(1) };
+export const EMPTY_ARENA: LabelArena = { bytes: new Uint8Array(0), starts: new Int32Array(0), ends: new Int32Array(0) };
 
 export function arenaSize(arena: LabelArena): number {
-  return arena.starts.length - 1;
+  return arena.starts.length;
 }
 
 export function labelTextAt(arena: LabelArena, index: number): string {
-  return decoder.decode(arena.bytes.subarray(arena.starts[index] as number, arena.starts[index + 1] as number));
+  return decoder.decode(arena.bytes.subarray(arena.starts[index] as number, arena.ends[index] as number));
+}
+
+/** The texts of `arena` at `indexes`, in that order, over the same bytes (nothing is copied but offsets). */
+export function reorderArena(arena: LabelArena, indexes: Int32Array): LabelArena {
+  return { bytes: arena.bytes, starts: indexes.map((i) => arena.starts[i] as number), ends: indexes.map((i) => arena.ends[i] as number) };
 }
 
 /** Byte order of two texts; equal to their string order when neither holds a character from U+E000 up. */
 export function compareArenaTexts(left: LabelArena, i: number, right: LabelArena, j: number): number {
   let a = left.starts[i] as number;
-  const aEnd = left.starts[i + 1] as number;
+  const aEnd = left.ends[i] as number;
   let b = right.starts[j] as number;
-  const bEnd = right.starts[j + 1] as number;
+  const bEnd = right.ends[j] as number;
   for (; a < aEnd && b < bEnd; a++, b++) {
     const difference = (left.bytes[a] as number) - (right.bytes[b] as number);
     if (difference !== 0) return difference;

@@ -60,11 +60,14 @@ export interface HistogramSeries {
   count: number;
 }
 
-/** Label texts (ScalarSeries.labelText) in UTF-8, back to back: text i is `bytes[starts[i]..starts[i + 1])`. */
+/**
+ * Label texts (ScalarSeries.labelText) in UTF-8 in one buffer: text i is `bytes[starts[i]..ends[i])`. The
+ * texts need not lie in their order, so an arena can be put in another order without copying its bytes.
+ */
 export interface LabelArena {
   bytes: Uint8Array;
-  /** One more than the texts: where each begins, then where the last ends. */
   starts: Int32Array;
+  ends: Int32Array;
 }
 
 /**

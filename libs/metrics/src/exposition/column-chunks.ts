@@ -28,7 +28,7 @@ const PLAIN_INTEGER_LIMIT = 1e6;
 export function* columnChunks(name: string, columns: ScalarColumns, format: ValueFormat): Iterable<string> {
   const labelled = encoder.encode(`${name}{`);
   const bare = encoder.encode(`${name} `);
-  const { bytes, starts } = columns.labels;
+  const { bytes, starts, ends } = columns.labels;
   const { values } = columns;
   const suffix = encoder.encode(format.integerSuffix);
   const digits = new Uint8Array(8);
@@ -41,7 +41,7 @@ export function* columnChunks(name: string, columns: ScalarColumns, format: Valu
   };
   for (let i = 0; i < values.length; i++) {
     const start = starts[i] as number;
-    const end = starts[i + 1] as number;
+    const end = ends[i] as number;
     const value = values[i] as number;
     // Counters are mostly small integers: their digits are written straight, without a string.
     const integer = Number.isInteger(value) && value >= 0 && value < PLAIN_INTEGER_LIMIT;
