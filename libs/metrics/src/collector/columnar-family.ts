@@ -1,5 +1,4 @@
 import { parseLabelValues } from '../exposition/escape';
-import { markSorted } from '../exposition/sort-families';
 import { labelTextAt } from '../label-arena';
 import type { MetricFamily, ScalarColumns, ScalarSeries, ScalarType } from '../model';
 
@@ -16,12 +15,10 @@ export function columnarFamily(name: string, help: string, type: ScalarType, col
     type,
     columns,
     get series(): ScalarSeries[] {
-      series ??= markSorted(
-        Array.from(columns.values, (value, i) => {
-          const labelText = labelTextAt(columns.labels, i);
-          return { labelNames: columns.labelNames, labelValues: parseLabelValues(labelText), labelText, value };
-        }),
-      );
+      series ??= Array.from(columns.values, (value, i) => {
+        const labelText = labelTextAt(columns.labels, i);
+        return { labelNames: columns.labelNames, labelValues: parseLabelValues(labelText), labelText, value };
+      });
       return series;
     },
   };
