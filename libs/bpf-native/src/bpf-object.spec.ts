@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bpftoolJson } from '@ebpf-exporter/test-support';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bpftoolJson } from '../test-fixtures/bpftool.js';
 import { fixture } from '../test-fixtures/fixtures.js';
 import { readU64, u32, u64 } from '../test-fixtures/bytes.js';
 import { BpfError, BpfObject, setLogHandler } from './index.js';
@@ -98,14 +98,14 @@ describe('BpfObject lifecycle', () => {
     const object = await countingObject();
     const [program] = object.programs();
     const id = program?.id ?? 0;
-    const linksOf = () => (bpftoolJson('link', 'show') as Array<{ prog_id: number }>).filter((link) => link.prog_id === id);
-    expect(linksOf()).toHaveLength(1);
+    const linksOf = async () => ((await bpftoolJson('link', 'show')) as Array<{ prog_id: number }>).filter((link) => link.prog_id === id);
+    expect(await linksOf()).toHaveLength(1);
 
     object.close();
     object.close();
 
     // The kernel frees links and programs after an RCU grace period, not synchronously with the last close.
-    await vi.waitFor(() => expect(linksOf()).toHaveLength(0), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(await linksOf()).toHaveLength(0), { timeout: 10_000 });
     await vi.waitFor(() => expect(() => execFileSync('bpftool', ['prog', 'show', 'id', String(id)], { stdio: 'pipe' })).toThrow(), { timeout: 10_000 });
     expect(() => object.programs()).toThrow(expect.objectContaining({ code: 'EBADF' }));
   });

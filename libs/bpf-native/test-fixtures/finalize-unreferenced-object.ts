@@ -1,8 +1,8 @@
 // Run as a child process (node --expose-gc) by bpf-object.spec.ts: attaches a program, drops every reference
 // to its BpfObject without close(), forces garbage collection and prints the program id, so the test can
 // check that the finalizer detached and freed it while this process was still running.
+import { bpftoolJson } from '@ebpf-exporter/test-support';
 import { BpfObject } from '../src/index.js';
-import { bpftoolJson } from './bpftool.js';
 import { fixture } from './fixtures.js';
 
 async function attachAndForget(): Promise<number> {
@@ -21,7 +21,7 @@ const deadline = Date.now() + 10_000;
 while (Date.now() < deadline) {
   gc();
   await new Promise((resolve) => setTimeout(resolve, 50));
-  const links = bpftoolJson('link', 'show') as Array<{ prog_id: number }>;
+  const links = (await bpftoolJson('link', 'show')) as Array<{ prog_id: number }>;
   if (!links.some((link) => link.prog_id === id)) {
     console.log(`detached ${id}`);
     process.exit(0);
