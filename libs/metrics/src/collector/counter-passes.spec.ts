@@ -110,6 +110,23 @@ describe('counter passes', () => {
     const replayed = await exposition(collector, counterMap([[1, 9, 10], [2, 9, 20]]));
     expect(replayed).toContain('ebpf_exporter_ops_total{kind="shared",object="9"} 30\n');
   });
+
+  it('puts the label texts of a first pass back to back in series order when it is replayed', async () => {
+    const collector = collectorFor();
+    const map = counterMap([[40, 1, 1], [5, 2, 1], [300, 3, 1], [9, 4, 1]]);
+    const arena = async () => {
+      const { families } = await collector.collect(new RecordedMapSource({ test: { ops_total: map } }));
+      const family = families[0];
+      if (!family || !('columns' in family) || !family.columns) throw new Error('expected a column family');
+      return family.columns.labels;
+    };
+    // The first pass only reorders the offsets of the texts it decoded in map order.
+    const first = await arena();
+    expect([...first.starts].every((start, i) => i === 0 || start > (first.starts[i - 1] as number))).toBe(false);
+    const replayed = await arena();
+    expect([...replayed.starts]).toEqual([0, ...replayed.ends.subarray(0, -1)]);
+    expect([...replayed.starts].map((start, i) => replayed.ends[i]! - start)).toEqual([...first.starts].map((start, i) => first.ends[i]! - start));
+  });
 });
 
 describe('sameBytes', () => {

@@ -26,52 +26,122 @@ export interface ValueFormat {
 const PLAIN_INTEGER_LIMIT = 1e6;
 
 export function* columnChunks(name: string, columns: ScalarColumns, format: ValueFormat): Iterable<string> {
-  const labelled = encoder.encode(`${name}{`);
-  const bare = encoder.encode(`${name} `);
-  const { bytes, starts, ends } = columns.labels;
-  const { values } = columns;
-  const suffix = encoder.encode(format.integerSuffix);
-  const digits = new Uint8Array(8);
-  let chunk = new Uint8Array(CHUNK_BYTES);
-  let at = 0;
-  const flush = () => {
-    const text = decoder.decode(chunk.subarray(0, at));
-    at = 0;
-    return text;
+  const { bytes } = columns.labels;
+  const lines: ColumnLines = {
+    labelled: padded(`${name}{`),
+    bare: padded(`${name} `),
+    columns,
+    arena: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    format,
+    suffix: encoder.encode(format.integerSuffix),
+    chunk: withSlack(CHUNK_BYTES),
   };
-  for (let i = 0; i < values.length; i++) {
+  for (let next = 0; next < columns.values.length; ) {
+    const { written, end } = fillChunk(lines, next);
+    if (written === 0) {
+      // A line longer than a chunk (a huge label set): give it a chunk of its own size.
+      lines.chunk = withSlack(lineBound(lines, next));
+      continue;
+    }
+    next += written;
+    yield decoder.decode(lines.chunk.bytes.subarray(0, end));
+  }
+}
+
+/** A buffer written through a DataView, `size` bytes plus room for the last word copy to overshoot (see copyWords). */
+interface Chunk {
+  bytes: Uint8Array;
+  view: DataView;
+  size: number;
+}
+
+function withSlack(size: number): Chunk {
+  const bytes = new Uint8Array(size + 4);
+  return { bytes, view: new DataView(bytes.buffer), size };
+}
+
+/** A text's UTF-8 bytes, readable a word at a time past their end (see copyWords). */
+interface PaddedText {
+  length: number;
+  view: DataView;
+}
+
+function padded(text: string): PaddedText {
+  const bytes = encoder.encode(text);
+  const words = new Uint8Array(bytes.length + 4);
+  words.set(bytes);
+  return { length: bytes.length, view: new DataView(words.buffer) };
+}
+
+interface ColumnLines {
+  /** `name{` and `name `. */
+  labelled: PaddedText;
+  bare: PaddedText;
+  columns: ScalarColumns;
+  /** The label arena's bytes. */
+  arena: DataView;
+  format: ValueFormat;
+  suffix: Uint8Array;
+  chunk: Chunk;
+}
+
+/** Bytes line `i` may take: its exact length, except that an integer is counted with 7 digits. */
+function lineBound(lines: ColumnLines, i: number): number {
+  const { starts, ends } = lines.columns.labels;
+  const value = lines.columns.values[i] as number;
+  const valueBytes = isPlainInteger(value) ? 7 + lines.suffix.length : lines.format.float(value).length;
+  return lines.labelled.length + (ends[i] as number) - (starts[i] as number) + 2 + valueBytes + 1;
+}
+
+function isPlainInteger(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value < PLAIN_INTEGER_LIMIT;
+}
+
+/**
+ * Copies `length` bytes 4 at a time, then steps back over the up to 3 bytes the last word wrote too many:
+ * what comes next overwrites them. A byte at a time took 3x as long, and set() with the subarray() it needs
+ * as long again (a typed-array object per call). Source words past `length` must be readable: the names
+ * are padded, and a text at the very end of its arena is copied byte by byte.
+ */
+function copyWords(to: DataView, at: number, from: DataView, start: number, length: number): number {
+  if (start + length + 3 < from.byteLength) {
+    for (let b = 0; b < length; b += 4) to.setUint32(at + b, from.getUint32(start + b, true), true);
+  } else {
+    for (let b = 0; b < length; b++) to.setUint8(at + b, from.getUint8(start + b));
+  }
+  return at + length;
+}
+
+/**
+ * Writes lines from `from` into the chunk until the next one might not fit; returns how many and the
+ * chunk's end. A plain function with its state in locals: the loop runs once per series, and a
+ * generator's closure variables would turn every byte written into a context load and store.
+ */
+function fillChunk(lines: ColumnLines, from: number): { written: number; end: number } {
+  const { labelled, bare, suffix, format, arena } = lines;
+  const { bytes: chunk, view, size } = lines.chunk;
+  const { starts, ends } = lines.columns.labels;
+  const { values } = lines.columns;
+  let at = 0;
+  let i = from;
+  for (; i < values.length; i++) {
     const start = starts[i] as number;
     const end = ends[i] as number;
     const value = values[i] as number;
     // Counters are mostly small integers: their digits are written straight, without a string.
-    const integer = Number.isInteger(value) && value >= 0 && value < PLAIN_INTEGER_LIMIT;
+    const integer = isPlainInteger(value);
     const text = integer ? '' : format.float(value);
-    const line = labelled.length + (end - start) + 2 + (integer ? digits.length + suffix.length : text.length) + 1;
-    if (at + line > chunk.length) {
-      if (at > 0) yield flush();
-      if (line > chunk.length) chunk = new Uint8Array(line);
-    }
+    if (at + labelled.length + (end - start) + 2 + (integer ? 7 + suffix.length : text.length) + 1 > size) break;
     if (start === end) {
-      chunk.set(bare, at);
-      at += bare.length;
+      at = copyWords(view, at, bare.view, 0, bare.length);
     } else {
-      chunk.set(labelled, at);
-      at += labelled.length;
-      chunk.set(bytes.subarray(start, end), at);
-      at += end - start;
+      at = copyWords(view, at, labelled.view, 0, labelled.length);
+      at = copyWords(view, at, arena, start, end - start);
       chunk[at++] = CLOSE_BRACE;
       chunk[at++] = SPACE;
     }
     if (integer) {
-      let count = 0;
-      // Below 1e6: int32 arithmetic.
-      let rest = value | 0;
-      do {
-        const tenth = (rest / 10) | 0;
-        digits[count++] = 0x30 + rest - tenth * 10;
-        rest = tenth;
-      } while (rest > 0);
-      while (count > 0) chunk[at++] = digits[--count] as number;
+      at = writeDigits(chunk, at, value);
       for (let b = 0; b < suffix.length; b++) chunk[at++] = suffix[b] as number;
     } else {
       // Go's float formatting is ASCII: one byte per character.
@@ -79,5 +149,20 @@ export function* columnChunks(name: string, columns: ScalarColumns, format: Valu
     }
     chunk[at++] = NEWLINE;
   }
-  if (at > 0) yield flush();
+  return { written: i - from, end: at };
+}
+
+/** The decimal digits of an integer in [0, 1e6), at `at`; returns the offset after them. */
+function writeDigits(chunk: Uint8Array, at: number, value: number): number {
+  // int32 arithmetic below 1e6; digits are counted first so they can be written in place, left to right.
+  let rest = value | 0;
+  let count = 1;
+  for (let scale = 10; scale <= rest; scale *= 10) count++;
+  let end = at + count;
+  do {
+    const tenth = (rest / 10) | 0;
+    chunk[--end] = 0x30 + rest - tenth * 10;
+    rest = tenth;
+  } while (rest > 0);
+  return at + count;
 }

@@ -165,4 +165,27 @@ describe('families kept in columns', () => {
     const bare = columnarFamily('n_total', 'help', 'counter', { labelNames: [], labels: labelArenaOf(['']), values: Float64Array.of(7) });
     expect(formatText([bare])).toBe('# HELP n_total help\n# TYPE n_total counter\nn_total 7\n');
   });
+
+  it('copies texts of every length, out of order, from a view, at the end of the arena and longer than a chunk', () => {
+    const labelNames = ['l'];
+    // Lengths 0-9 cover every remainder of the word copies; the last text ends the arena's bytes (copied
+    // byte by byte), and one text is longer than a whole chunk.
+    const rows: [string[], number][] = [...Array.from({ length: 3000 }, (_, i): [string[], number] => [['x'.repeat(i % 10) + String(i).padStart(4, '0')], i]), [['y'.repeat(70_000)], 1.5]];
+    const texts = rows.map(([values]) => renderLabelPairs(labelNames, values));
+    const arena = labelArenaOf(texts);
+    // The same texts behind a 3-byte prefix, series in reverse order over the bytes.
+    const shifted = new Uint8Array(arena.bytes.length + 3);
+    shifted.set(arena.bytes, 3);
+    const order = rows.map((_, i) => rows.length - 1 - i);
+    const labels = {
+      bytes: shifted.subarray(3),
+      starts: Int32Array.from(order, (i) => arena.starts[i]!),
+      ends: Int32Array.from(order, (i) => arena.ends[i]!),
+    };
+    const columnar = columnarFamily('m_total', 'help', 'counter', { labelNames, labels, values: Float64Array.from(order, (i) => rows[i]![1]) });
+    // Column families are written in their own order (the collector sorted them), so the lines are expected as they are.
+    const lines = order.map((i) => `m_total{${texts[i]}} ${rows[i]![1]}\n`);
+    expect([...textChunks([columnar], 'text')].length).toBeGreaterThan(2);
+    expect(formatText([columnar])).toBe(`# HELP m_total help\n# TYPE m_total counter\n${lines.join('')}`);
+  });
 });
