@@ -1,7 +1,8 @@
 // Where a scrape's time goes, phase by phase, measured in this process on a real map: the same fixture
 // object loaded through the addon, filled by map-tool, then read (BpfMap.read: batch lookups on a libuv
-// worker), collected (decode + aggregate + order) and formatted (the text chunks the server streams).
-import { BpfObject } from '@ebpf-exporter/bpf-native';
+// worker), collected (decode + aggregate + order) and formatted (the text chunks the server streams, integer
+// lines written by the addon as in the exporter).
+import { BpfObject, integerLineWriter } from '@ebpf-exporter/bpf-native';
 import { ConfigCollector, createDecoderRegistry, parseConfig, textChunks, type MapDump } from '@ebpf-exporter/metrics';
 import { hostlessEnvironment } from '@ebpf-exporter/metrics/testing';
 import { join } from 'node:path';
@@ -34,6 +35,8 @@ export async function measurePhases(fixture: FixtureCase, rounds: number): Promi
     const collectMs: number[] = [];
     const formatMs: number[] = [];
     let bytes = 0;
+    // As the exporter formats: integer-valued lines by the addon.
+    const integerLines = integerLineWriter();
     // One extra round first: it fills the label cache, as the exporter's first scrape does.
     for (let round = 0; round <= rounds; round++) {
       let started = performance.now();
@@ -45,7 +48,7 @@ export async function measurePhases(fixture: FixtureCase, rounds: number): Promi
       const collect = performance.now() - started;
       started = performance.now();
       bytes = 0;
-      for (const chunk of textChunks(families, 'text')) bytes += chunk.length;
+      for (const chunk of textChunks(families, 'text', { integerLines })) bytes += chunk.length;
       const format = performance.now() - started;
       if (round === 0) continue;
       readMs.push(read);

@@ -16,6 +16,7 @@
         'native/capabilities.cc',
         'native/sd_notify.cc',
         'native/cgroup_watch.cc',
+        'native/integer_lines.cc',
       ],
       'dependencies': ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       'cflags_cc': ['-std=c++17', '-Wextra', '<!@(pkg-config --cflags libbpf)'],

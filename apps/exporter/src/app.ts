@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { negotiateFormat, textChunks, threadSlicer } from '@ebpf-exporter/metrics';
+import { negotiateFormat, textChunks, threadSlicer, type IntegerLineWriter } from '@ebpf-exporter/metrics';
 import { landingPage } from './landing-page';
 import type { FamilySource } from './scraper';
 import { accessControl, type WebConfig } from './web-config';
@@ -17,6 +17,8 @@ export interface AppOptions {
   registerDashboard?: (app: FastifyInstance) => Promise<void>;
   /** TLS and authentication from --web.config.file. */
   webConfig?: WebConfig;
+  /** The addon's writer for integer-valued lines (see IntegerLineWriter); tests leave it to JavaScript. */
+  integerLines?: IntegerLineWriter;
 }
 
 /**
@@ -42,7 +44,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const { format, contentType } = negotiateFormat(request.headers.accept);
     const families = await options.families.families();
     reply.header('content-type', contentType);
-    return reply.send(Readable.from(yieldingChunks(textChunks(families, format))));
+    const chunks = textChunks(families, format, options.integerLines ? { integerLines: options.integerLines } : {});
+    return reply.send(Readable.from(yieldingChunks(chunks)));
   });
 
   const mapsDump = options.mapsDump;

@@ -1,6 +1,6 @@
 // Entry point: flags, attach, serve, and a clean shutdown that leaves nothing attached.
 import { existsSync, readFileSync } from 'node:fs';
-import { libbpfVersion, postAttachMark, setLogHandler } from '@ebpf-exporter/bpf-native';
+import { integerLineWriter, libbpfVersion, postAttachMark, setLogHandler } from '@ebpf-exporter/bpf-native';
 import { dashboardConfigInfo, dashboardPlugin } from '@ebpf-exporter/dashboard-server';
 import { createDecoderRegistry } from '@ebpf-exporter/metrics';
 import { buildApp } from './app';
@@ -94,6 +94,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   // Everything that needs privileges is open now (programs, maps, perf/ring buffers, the fanotify watch).
   applyCapabilityPolicy(capabilities, log);
   const app = await buildApp({
+    integerLines: integerLineWriter(),
     families: scraper,
     telemetryPath: flags.telemetryPath,
     configNames: flags.configNames,

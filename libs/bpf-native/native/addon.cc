@@ -9,6 +9,7 @@
 #include "bpf_object.h"
 #include "capabilities.h"
 #include "cgroup_watch.h"
+#include "integer_lines.h"
 #include "libbpf_log.h"
 #include "sd_notify.h"
 #include "section_handlers.h"
@@ -68,6 +69,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("dropCapabilities", Napi::Function::New<DropCapabilities>(env));
   exports.Set("sdNotify", Napi::Function::New<SdNotify>(env));
   exports.Set("CgroupWatch", CgroupWatchWrap::DefineClass(env));
+  exports.Set("writeIntegerLines", Napi::Function::New<WriteIntegerLines>(env));
   return exports;
 }
 

@@ -2,6 +2,7 @@
  * Node.js bindings for the system libbpf 1.x: BPF objects, their programs and maps, log routing.
  * The native part is `bpf_native.node` (built with `npx nx build bpf-native`).
  */
+import type { IntegerLineWriter } from '@ebpf-exporter/metrics';
 import { nativeAddon } from './loader.js';
 import type { LogLevel } from './native.js';
 
@@ -39,4 +40,12 @@ export function addonPath(): string {
 /** Calls the addon's empty `post_attach_mark` C function, firing uprobes placed on it (once all is attached). */
 export function postAttachMark(): void {
   nativeAddon().addon.postAttachMark();
+}
+
+/**
+ * The exposition's lines of small integer values written in C (memcpy and digits), for `textChunks`'
+ * `integerLines` option: at 100k counter series it takes about a tenth of the JavaScript loop's time.
+ */
+export function integerLineWriter(): IntegerLineWriter {
+  return nativeAddon().addon.writeIntegerLines;
 }

@@ -1,6 +1,6 @@
 // The shape of bpf_native.node as the C++ side registers it (native/addon.cc, native/bpf_object.cc).
 // Only the TypeScript facade calls this; it validates arguments first.
-import type { MapDump } from '@ebpf-exporter/metrics';
+import type { IntegerLineWriter, MapDump } from '@ebpf-exporter/metrics';
 
 export type LogLevel = 'warn' | 'info' | 'debug';
 
@@ -83,4 +83,5 @@ export interface NativeAddon {
   dropCapabilities(keep: bigint): number;
   sdNotify(socketPath: string, message: string): void;
   CgroupWatch: new (mountPaths: string[], onEvents: (events: NativeCgroupEvent[]) => void) => NativeCgroupWatch;
+  writeIntegerLines: IntegerLineWriter;
 }

@@ -25,7 +25,8 @@ export { ConfigCollector, DEFAULT_LABEL_CACHE_SIZE, type CollectorOptions, type 
 export { parseLabelValues, renderLabelPairs } from './exposition/escape';
 export { formatGoFloat } from './exposition/go-float';
 export { negotiateFormat, type NegotiatedFormat } from './exposition/negotiate';
-export { formatOpenMetrics, formatText, textChunks, type ExpositionFormat } from './exposition/text-format';
+export { formatOpenMetrics, formatText, textChunks, type ChunkOptions, type ExpositionFormat } from './exposition/text-format';
+export type { IntegerLineWriter } from './exposition/column-chunks';
 export { decodeRecord, type DecodedRecord } from './collector/key-decoder';
 export { threadSlicer } from './time-slice';
 export { labelArenaOf, labelTextAt } from './label-arena';

@@ -10,7 +10,7 @@ import { parseLabelValues } from '../exposition/escape';
 import { arenaSize, compareArenaTexts, EMPTY_ARENA, LabelArenaBuilder, labelTextAt, reorderArena } from '../label-arena';
 import type { LabelArena } from '../model';
 import { hashBytes } from './byte-key-lru';
-import { forEachSliced, type MapEntries, type Slicing } from './map-entries';
+import { forEachSlice, forEachSliced, type MapEntries, type Slicing } from './map-entries';
 import { sortIndexesSliced } from './sliced-sort';
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -186,9 +186,11 @@ export class CounterPasses {
 async function replay(pass: RecordedPass, entries: MapEntries, slicing: Slicing): Promise<CounterSeries> {
   const values = new Float64Array(arenaSize(pass.labels));
   const { seriesOfEntry } = pass;
-  await forEachSliced(entries.count, slicing, (entry) => {
-    const series = seriesOfEntry[entry] as number;
-    if (series !== SKIPPED) values[series] = (values[series] as number) + entries.value(entry);
+  await forEachSlice(entries.count, slicing, (from, to) => {
+    for (let entry = from; entry < to; entry++) {
+      const series = seriesOfEntry[entry] as number;
+      if (series !== SKIPPED) values[series] = (values[series] as number) + entries.value(entry);
+    }
   });
   return { labels: pass.labels, values };
 }

@@ -25,7 +25,28 @@ export interface ValueFormat {
 /** Integers from 0 below this print as their plain digits in both dialects (Go's %g switches at 1e6). */
 const PLAIN_INTEGER_LIMIT = 1e6;
 
-export function* columnChunks(name: string, columns: ScalarColumns, format: ValueFormat): Iterable<string> {
+/**
+ * Writes the lines of series `cursor[0]` on into `chunk` from byte `cursor[1]`, exactly as this module
+ * would, as long as each value is an integer in [0, 1e6) and the next line fits in `size` bytes (counting
+ * 7 digits for its value); leaves the next series and the chunk's end in `cursor`. `labelled` is `name{`,
+ * `bare` is `name ` and `suffix` follows the digits (see ValueFormat). The exporter passes the addon's
+ * `writeIntegerLines`, which copies with memcpy what this module copies word by word in JavaScript; lines
+ * of other values are always written here.
+ */
+export type IntegerLineWriter = (
+  chunk: Uint8Array,
+  size: number,
+  labelled: Uint8Array,
+  bare: Uint8Array,
+  suffix: Uint8Array,
+  arena: Uint8Array,
+  starts: Int32Array,
+  ends: Int32Array,
+  values: Float64Array,
+  cursor: Int32Array,
+) => void;
+
+export function* columnChunks(name: string, columns: ScalarColumns, format: ValueFormat, integerLines?: IntegerLineWriter): Iterable<string> {
   const { bytes } = columns.labels;
   const lines: ColumnLines = {
     labelled: padded(`${name}{`),
@@ -35,6 +56,8 @@ export function* columnChunks(name: string, columns: ScalarColumns, format: Valu
     format,
     suffix: encoder.encode(format.integerSuffix),
     chunk: withSlack(CHUNK_BYTES),
+    integerLines,
+    cursor: new Int32Array(2),
   };
   for (let next = 0; next < columns.values.length; ) {
     const { written, end } = fillChunk(lines, next);
@@ -60,8 +83,9 @@ function withSlack(size: number): Chunk {
   return { bytes, view: new DataView(bytes.buffer), size };
 }
 
-/** A text's UTF-8 bytes, readable a word at a time past their end (see copyWords). */
+/** A text's UTF-8 bytes, and a view that can be read a word at a time past their end (see copyWords). */
 interface PaddedText {
+  bytes: Uint8Array;
   length: number;
   view: DataView;
 }
@@ -70,7 +94,7 @@ function padded(text: string): PaddedText {
   const bytes = encoder.encode(text);
   const words = new Uint8Array(bytes.length + 4);
   words.set(bytes);
-  return { length: bytes.length, view: new DataView(words.buffer) };
+  return { bytes, length: bytes.length, view: new DataView(words.buffer) };
 }
 
 interface ColumnLines {
@@ -83,6 +107,9 @@ interface ColumnLines {
   format: ValueFormat;
   suffix: Uint8Array;
   chunk: Chunk;
+  integerLines: IntegerLineWriter | undefined;
+  /** The series and byte offset passed to and from integerLines. */
+  cursor: Int32Array;
 }
 
 /** Bytes line `i` may take: its exact length, except that an integer is counted with 7 digits. */
@@ -118,18 +145,28 @@ function copyWords(to: DataView, at: number, from: DataView, start: number, leng
  * generator's closure variables would turn every byte written into a context load and store.
  */
 function fillChunk(lines: ColumnLines, from: number): { written: number; end: number } {
-  const { labelled, bare, suffix, format, arena } = lines;
+  const { labelled, bare, suffix, format, arena, integerLines, cursor } = lines;
   const { bytes: chunk, view, size } = lines.chunk;
   const { starts, ends } = lines.columns.labels;
   const { values } = lines.columns;
   let at = 0;
   let i = from;
   for (; i < values.length; i++) {
-    const start = starts[i] as number;
-    const end = ends[i] as number;
     const value = values[i] as number;
     // Counters are mostly small integers: their digits are written straight, without a string.
     const integer = isPlainInteger(value);
+    if (integer && integerLines) {
+      cursor[0] = i;
+      cursor[1] = at;
+      integerLines(chunk, size, labelled.bytes, bare.bytes, suffix, lines.columns.labels.bytes, starts, ends, values, cursor);
+      at = cursor[1] as number;
+      // Nothing written: this line does not fit. Otherwise go on after the run, where a value may need us.
+      if (cursor[0] === i) break;
+      i = (cursor[0] as number) - 1;
+      continue;
+    }
+    const start = starts[i] as number;
+    const end = ends[i] as number;
     const text = integer ? '' : format.float(value);
     if (at + labelled.length + (end - start) + 2 + (integer ? 7 + suffix.length : text.length) + 1 > size) break;
     if (start === end) {

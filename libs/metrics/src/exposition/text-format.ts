@@ -1,7 +1,7 @@
 import type { HistogramSeries, MetricFamily, ScalarSeries } from '../model';
 import { escapeHelp, escapeQuoted, renderLabelPairs } from './escape';
 import { formatGoFloat } from './go-float';
-import { columnChunks, type ValueFormat } from './column-chunks';
+import { columnChunks, type IntegerLineWriter, type ValueFormat } from './column-chunks';
 import { columnsOf, sortFamilies } from './sort-families';
 
 export type ExpositionFormat = 'text' | 'openmetrics';
@@ -87,7 +87,7 @@ function histogramLines(name: string, series: HistogramSeries, dialect: Dialect)
   return out;
 }
 
-function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string> {
+function* familyChunks(family: MetricFamily, dialect: Dialect, options: ChunkOptions): Iterable<string> {
   // Lines are collected and joined per chunk: joining makes one flat string, where += would build a rope of
   // millions of small pieces for the garbage collector.
   let lines: string[] = [dialect.header(family)];
@@ -105,7 +105,7 @@ function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string>
     const columns = columnsOf(family);
     if (columns) {
       yield lines.join('');
-      yield* columnChunks(name, columns, dialect);
+      yield* columnChunks(name, columns, dialect, options.integerLines);
       return;
     }
     const labelled = `${name}{`;
@@ -126,13 +126,18 @@ function* familyChunks(family: MetricFamily, dialect: Dialect): Iterable<string>
   if (lines.length > 0) yield lines.join('');
 }
 
+export interface ChunkOptions {
+  /** Writes runs of integer-valued lines of column families faster than JavaScript can (see IntegerLineWriter). */
+  integerLines?: IntegerLineWriter;
+}
+
 /**
  * The exposition as a sequence of string pieces (one or more per family), sorted like client_golang's
  * Gather. Concatenated they equal `formatText`/`formatOpenMetrics`.
  */
-export function* textChunks(families: readonly MetricFamily[], format: ExpositionFormat): Iterable<string> {
+export function* textChunks(families: readonly MetricFamily[], format: ExpositionFormat, options: ChunkOptions = {}): Iterable<string> {
   const dialect = format === 'openmetrics' ? openMetricsDialect : textDialect;
-  for (const family of sortFamilies(families)) yield* familyChunks(family, dialect);
+  for (const family of sortFamilies(families)) yield* familyChunks(family, dialect, options);
   if (format === 'openmetrics') yield '# EOF\n';
 }
 
