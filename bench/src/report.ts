@@ -1,5 +1,6 @@
 // BENCHMARKS.md (and the table printed by `npx nx bench bench`), rendered from one run's results.
 import { scrapeOf, type BenchmarkResults } from './results';
+import { GCS_PER_TENTH } from './scrape-cases';
 import { judgeTargets } from './targets';
 
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
@@ -106,7 +107,7 @@ ${renderTargets(results)}
 ## Scrape (real exporter over HTTP, uncompressed)
 
 ${renderScrapeTable(results)}
-${soak?.soak ? `\nMemory soak: ${soak.soak.scrapes} scrapes of the ${soak.fixture.name} map, median RSS ${soak.soak.startRssMiB.toFixed(1)} MiB over the first tenth, ${soak.soak.endRssMiB.toFixed(1)} MiB over the last tenth (${soak.soak.growthPercent.toFixed(2)}%); right after a forced full GC at the end of each: ${soak.soak.afterGcStartRssMiB.toFixed(1)} -> ${soak.soak.afterGcEndRssMiB.toFixed(1)} MiB (${soak.soak.afterGcGrowthPercent.toFixed(2)}%).\n` : ''}
+${soak?.soak ? `\nMemory soak: ${soak.soak.scrapes} scrapes of the ${soak.fixture.name} map, median RSS ${soak.soak.startRssMiB.toFixed(1)} MiB over the first tenth, ${soak.soak.endRssMiB.toFixed(1)} MiB over the last tenth (${soak.soak.growthPercent.toFixed(2)}%); median right after ${GCS_PER_TENTH} forced full GCs in each: ${soak.soak.afterGcStartRssMiB.toFixed(1)} -> ${soak.soak.afterGcEndRssMiB.toFixed(1)} MiB (${soak.soak.afterGcGrowthPercent.toFixed(2)}%).\n` : ''}
 ## Where the time goes (in-process, median of ${results.phases[0]?.rounds ?? 0} rounds after a cache-filling one)
 
 ${renderPhaseTable(results)}

@@ -19,6 +19,8 @@ export interface AppOptions {
   webConfig?: WebConfig;
   /** The addon's writer for integer-valued lines (see IntegerLineWriter); tests leave it to JavaScript. */
   integerLines?: IntegerLineWriter;
+  /** Runs once a scrape's response is sent (the exporter gives malloc's free pages back to the kernel). */
+  afterScrape?: () => void;
 }
 
 /**
@@ -40,7 +42,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.webConfig) app.addHook('onRequest', accessControl(options.webConfig));
   await app.register(compress, { global: true, threshold: 1024 });
 
-  app.get(options.telemetryPath, async (request, reply) => {
+  const afterScrape = options.afterScrape;
+  const routeOptions = afterScrape ? { onResponse: async () => afterScrape() } : {};
+  app.get(options.telemetryPath, routeOptions, async (request, reply) => {
     const { format, contentType } = negotiateFormat(request.headers.accept);
     const families = await options.families.families();
     reply.header('content-type', contentType);

@@ -1,6 +1,6 @@
 // Entry point: flags, attach, serve, and a clean shutdown that leaves nothing attached.
 import { existsSync, readFileSync } from 'node:fs';
-import { integerLineWriter, libbpfVersion, postAttachMark, setLogHandler } from '@ebpf-exporter/bpf-native';
+import { integerLineWriter, libbpfVersion, postAttachMark, releaseFreeMemory, setLogHandler } from '@ebpf-exporter/bpf-native';
 import { dashboardConfigInfo, dashboardPlugin } from '@ebpf-exporter/dashboard-server';
 import { createDecoderRegistry } from '@ebpf-exporter/metrics';
 import { buildApp } from './app';
@@ -95,6 +95,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   applyCapabilityPolicy(capabilities, log);
   const app = await buildApp({
     integerLines: integerLineWriter(),
+    afterScrape: releaseFreeMemory,
     families: scraper,
     telemetryPath: flags.telemetryPath,
     configNames: flags.configNames,

@@ -35,6 +35,14 @@ Napi::Value LibbpfMajorVersion(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), libbpf_major_version());
 }
 
+// Returns the free pages inside malloc's heaps to the kernel. glibc gives back only the free top of its
+// main heap by itself, so the pages of blocks freed between live ones (a scrape's buffers are freed by the
+// garbage collector in any order) stayed resident: RSS over 1,000 scrapes of a 10k map rose by 5-8%
+// before levelling off, and by 2-4% with a trim after every scrape (bench/). Takes 0.1-1 ms.
+Napi::Value ReleaseFreeMemory(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) == 1);
+}
+
 Napi::Value PostAttachMark(const Napi::CallbackInfo& info) {
   post_attach_mark();
   return info.Env().Undefined();
@@ -65,6 +73,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setLogHandler", Napi::Function::New<SetLogHandler>(env));
   exports.Set("libbpfVersion", Napi::Function::New<LibbpfVersion>(env));
   exports.Set("libbpfMajorVersion", Napi::Function::New<LibbpfMajorVersion>(env));
+  exports.Set("releaseFreeMemory", Napi::Function::New<ReleaseFreeMemory>(env));
   exports.Set("postAttachMark", Napi::Function::New<PostAttachMark>(env));
   exports.Set("dropCapabilities", Napi::Function::New<DropCapabilities>(env));
   exports.Set("sdNotify", Napi::Function::New<SdNotify>(env));

@@ -84,4 +84,6 @@ export interface NativeAddon {
   sdNotify(socketPath: string, message: string): void;
   CgroupWatch: new (mountPaths: string[], onEvents: (events: NativeCgroupEvent[]) => void) => NativeCgroupWatch;
   writeIntegerLines: IntegerLineWriter;
+  /** malloc_trim(0): whether any memory was given back. */
+  releaseFreeMemory(): boolean;
 }
