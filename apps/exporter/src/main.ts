@@ -1,6 +1,7 @@
 // Entry point: flags, attach, serve, and a clean shutdown that leaves nothing attached.
 import { existsSync, readFileSync } from 'node:fs';
-import { integerLineWriter, libbpfVersion, postAttachMark, releaseFreeMemory, setLogHandler } from '@ebpf-exporter/bpf-native';
+import { setFlagsFromString } from 'node:v8';
+import { integerLineWriter, libbpfVersion, postAttachMark, setLogHandler } from '@ebpf-exporter/bpf-native';
 import { dashboardConfigInfo, dashboardPlugin } from '@ebpf-exporter/dashboard-server';
 import { createDecoderRegistry } from '@ebpf-exporter/metrics';
 import { buildApp } from './app';
@@ -21,7 +22,16 @@ import { NativeMapSource, Scraper } from './scraper';
 import { systemdNotifier } from './sd-notify';
 import { ensureKernelMounts } from './system-mounts';
 import { activatedSocketFd } from './socket-activation';
+import { memoryReleaser } from './memory-release';
 import { loadWebConfig } from './web-config';
+
+// V8 "pretenures" an allocation site once most of its objects survive young-generation collections: from
+// then on they are allocated in the old generation. In a first scrape of a big map some decoding sites got
+// that verdict, and millions of short-lived label strings piled up as old-generation garbage between full
+// collections (over 90 MB at 1M series). The flag is read when the collector decides, so setting it here
+// is in time: a cold 1M scrape then peaks at 214 MiB instead of 233, and runs 15% faster. The launchers'
+// --max-semi-space-size cannot move here: V8 sizes the young generation when it starts.
+setFlagsFromString('--no-allocation-site-pretenuring');
 
 function fail(message: string): never {
   process.stderr.write(`ebpf_exporter: error: ${message}\n`);
@@ -75,7 +85,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   const snapshotKallsyms = !keepsCapability(capabilities, 'cap_syslog') && decodesKernelSymbols(configs.map(({ config }) => config));
   const kallsyms = snapshotKallsyms ? kallsymsSnapshot() : undefined;
   const decoders = createDecoderRegistry(hostDecoderEnvironment({ cgroups, kallsyms }));
-  const events = new EventStreams(attached, decoders, log);
+  const events = await EventStreams.create(attached, decoders, log);
   const scraper = new Scraper({
     attached,
     decoders,
@@ -95,7 +105,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   applyCapabilityPolicy(capabilities, log);
   const app = await buildApp({
     integerLines: integerLineWriter(),
-    afterScrape: releaseFreeMemory,
+    afterScrape: memoryReleaser(),
     families: scraper,
     telemetryPath: flags.telemetryPath,
     configNames: flags.configNames,

@@ -195,6 +195,17 @@ async function replay(pass: RecordedPass, entries: MapEntries, slicing: Slicing)
   return { labels: pass.labels, values };
 }
 
+interface MergedSeries {
+  labels: LabelArena;
+  /** Whether the texts lie in the arena in series order (see RecordedPass). */
+  inOrder: boolean;
+  values: Float64Array;
+  /** The merged index of each old series, -1 where it is gone; of each fresh one. */
+  oldIndex: Int32Array;
+  freshIndex: Int32Array;
+  plain: boolean;
+}
+
 /** How fresh series compare with each other and with old ones (arena indexes). */
 interface Ordering {
   fresh(a: number, b: number): number;
@@ -227,14 +238,15 @@ function orderingOf(old: SeriesTexts, fresh: SeriesTexts): Ordering {
  * The old series still present, in their order, with the fresh ones sorted and placed among them by binary
  * search. A fresh series with the labels of an old one, or of the fresh one before it, is added to it.
  */
-async function mergeSeries(old: SeriesTexts, oldPresent: Uint8Array, oldTotals: Float64Array, fresh: FreshSeries, slicing: Slicing) {
+async function mergeSeries(old: SeriesTexts, oldPresent: Uint8Array, oldTotals: Float64Array, fresh: FreshSeries, slicing: Slicing): Promise<MergedSeries> {
   let presentCount = 0;
   for (let i = 0; i < oldPresent.length; i++) presentCount += oldPresent[i] as number;
-  const present = new Int32Array(presentCount);
-  for (let i = 0, at = 0; i < oldPresent.length; i++) if (oldPresent[i] === 1) present[at++] = i;
   const ordering = orderingOf(old, fresh);
   const freshCount = fresh.totals.length;
   const freshOrder = await sortIndexesSliced(freshCount, ordering.fresh, slicing);
+  if (presentCount === 0) return freshSeriesOnly(fresh, freshOrder, ordering, oldTotals.length, slicing);
+  const present = new Int32Array(presentCount);
+  for (let i = 0, at = 0; i < oldPresent.length; i++) if (oldPresent[i] === 1) present[at++] = i;
 
   // Per fresh series in sorted order: where it goes among the present old ones, or -1 once folded.
   const insertAt = new Int32Array(freshCount);
@@ -305,16 +317,46 @@ async function mergeSeries(old: SeriesTexts, oldPresent: Uint8Array, oldTotals: 
     const oldInto = foldedIntoOld[into] as number;
     freshIndex[f] = oldInto !== -1 ? (oldIndex[oldInto] as number) : (freshIndex[into] as number);
   }
-  const inOrder = fromOld.includes(1);
-  const labels = inOrder ? await mergedArena(old.labels, fresh.labels, fromOld, source, slicing) : reorderArena(fresh.labels, source);
-  return { labels, inOrder, values, oldIndex, freshIndex, plain: old.plain && fresh.plain };
+  const labels = await mergedArena(old.labels, fresh.labels, fromOld, source, slicing);
+  return { labels, inOrder: true, values, oldIndex, freshIndex, plain: old.plain && fresh.plain };
 }
 
 /**
- * The merged series' label texts, copied in order. With no old series among them (a first pass) mergeSeries
- * reorders the offsets of the fresh arena instead: at 1M series that spares a second 30 MB arena at the
- * pass's memory peak, and the next pass puts the bytes in order (see copyInOrder).
+ * mergeSeries when no old series is left (a first pass): the sorted fresh series with equal neighbours
+ * folded. This is the pass that decodes every key, at its memory peak, so it keeps only what the result
+ * needs (a million series: 17 MB less than the general merge's bookkeeping), and its label texts are the
+ * fresh arena's own bytes with their offsets reordered (a second 30 MB arena spared; the next pass puts
+ * the bytes in order, see copyInOrder).
  */
+async function freshSeriesOnly(fresh: FreshSeries, order: Int32Array, ordering: Ordering, oldCount: number, slicing: Slicing): Promise<MergedSeries> {
+  const values = new Float64Array(order.length);
+  const freshIndex = new Int32Array(order.length);
+  let standing = 0;
+  let previous = -1;
+  await forEachSliced(order.length, slicing, (k) => {
+    const f = order[k] as number;
+    if (previous !== -1 && ordering.fresh(previous, f) === 0) {
+      freshIndex[f] = standing - 1;
+      values[standing - 1] = (values[standing - 1] as number) + (fresh.totals[f] as number);
+    } else {
+      freshIndex[f] = standing;
+      values[standing] = fresh.totals[f] as number;
+      // The series standing are written over the order itself, never ahead of the entry being read.
+      order[standing++] = f;
+    }
+    previous = f;
+  });
+  return {
+    labels: reorderArena(fresh.labels, order.subarray(0, standing)),
+    inOrder: false,
+    values: values.subarray(0, standing),
+    oldIndex: new Int32Array(oldCount).fill(-1),
+    freshIndex,
+    plain: fresh.plain,
+  };
+}
+
+/** The merged series' label texts, copied in order. */
 async function mergedArena(old: LabelArena, fresh: LabelArena, fromOld: Uint8Array, source: Int32Array, slicing: Slicing): Promise<LabelArena> {
   const labels = new LabelArenaBuilder(source.length, old.bytes.length + fresh.bytes.length);
   await forEachSliced(source.length, slicing, (i) => labels.copy(fromOld[i] === 1 ? old : fresh, source[i] as number));
