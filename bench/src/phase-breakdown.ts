@@ -12,6 +12,9 @@ import { BENCH_BUILD } from './paths';
 import type { FixtureCase } from './scrape-cases';
 import { median } from './stats';
 
+/** Untimed rounds before the timed ones (see measurePhases). */
+export const WARM_UP_ROUNDS = 3;
+
 export interface PhaseBreakdown {
   fixture: FixtureCase;
   rounds: number;
@@ -37,8 +40,9 @@ export async function measurePhases(fixture: FixtureCase, rounds: number): Promi
     let bytes = 0;
     // As the exporter formats: integer-valued lines by the addon.
     const integerLines = integerLineWriter();
-    // One extra round first: it fills the label cache, as the exporter's first scrape does.
-    for (let round = 0; round <= rounds; round++) {
+    // Warm-up rounds first, as the exporter's first scrapes: one fills the label cache (a first pass), one
+    // puts the label texts in series order, and one more lets V8 optimize the steady-state code.
+    for (let round = 0; round < WARM_UP_ROUNDS + rounds; round++) {
       let started = performance.now();
       const dump: MapDump = await map.read();
       const read = performance.now() - started;
@@ -50,7 +54,7 @@ export async function measurePhases(fixture: FixtureCase, rounds: number): Promi
       bytes = 0;
       for (const chunk of textChunks(families, 'text', { integerLines })) bytes += chunk.length;
       const format = performance.now() - started;
-      if (round === 0) continue;
+      if (round < WARM_UP_ROUNDS) continue;
       readMs.push(read);
       collectMs.push(collect);
       formatMs.push(format);

@@ -1,5 +1,6 @@
 // BENCHMARKS.md (and the table printed by `npx nx bench bench`), rendered from one run's results.
 import { scrapeOf, type BenchmarkResults } from './results';
+import { WARM_UP_ROUNDS } from './phase-breakdown';
 import { GCS_PER_TENTH } from './scrape-cases';
 import { judgeTargets } from './targets';
 
@@ -108,7 +109,7 @@ ${renderTargets(results)}
 
 ${renderScrapeTable(results)}
 ${soak?.soak ? `\nMemory soak: ${soak.soak.scrapes} scrapes of the ${soak.fixture.name} map, median RSS ${soak.soak.startRssMiB.toFixed(1)} MiB over the first tenth, ${soak.soak.endRssMiB.toFixed(1)} MiB over the last tenth (${soak.soak.growthPercent.toFixed(2)}%); median right after ${GCS_PER_TENTH} forced full GCs in each: ${soak.soak.afterGcStartRssMiB.toFixed(1)} -> ${soak.soak.afterGcEndRssMiB.toFixed(1)} MiB (${soak.soak.afterGcGrowthPercent.toFixed(2)}%).\n` : ''}
-## Where the time goes (in-process, median of ${results.phases[0]?.rounds ?? 0} rounds after a cache-filling one)
+## Where the time goes (in-process, median of ${results.phases[0]?.rounds ?? 0} rounds after ${WARM_UP_ROUNDS} warm-up rounds)
 
 ${renderPhaseTable(results)}
 

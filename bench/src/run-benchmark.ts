@@ -40,7 +40,7 @@ export const FULL_PLAN: RunPlan = {
   soak: { fixture: '10k', scrapes: 1000 },
   baselineFixtures: ['1k', '10k', '100k'],
   baselineScrapes: 20,
-  phases: { fixtures: ['100k', '1m'], rounds: 3 },
+  phases: { fixtures: ['100k', '1m'], rounds: 5 },
   getpid: { calls: 1_000_000, rounds: 5 },
   startupRuns: 3,
   probeIntervalMs: 25,
