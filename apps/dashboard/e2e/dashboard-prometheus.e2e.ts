@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, startPrometheus, type PrometheusServer } from '@ebpf-exporter/dashboard-model/testing';
+import { freePort, startPrometheus, type PrometheusServer } from '@ebpf-exporter/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, paintedPixels, screenshot } from './browser';
 import { driveDiskIo, NOT_ROOT_REASON, REPO_ROOT, startExporter, type RunningExporter } from './exporter';

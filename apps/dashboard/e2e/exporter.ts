@@ -1,56 +1,26 @@
-// The built exporter started as users start it (the repo-root launcher), plus the disk IO that makes
-// the biolatency example observe something.
-import { execa, type ResultPromise } from 'execa';
+// The built exporter started as users start it (test-support's startExporter), waiting for the dashboard,
+// plus the disk IO that makes the biolatency example observe something.
+import { execa } from 'execa';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '@ebpf-exporter/dashboard-model/testing';
+import { REPO_ROOT, startExporter as startLauncher, type RunningExporter } from '@ebpf-exporter/test-support';
 
-export const REPO_ROOT = join(import.meta.dirname, '../../..');
+export { REPO_ROOT, type RunningExporter } from '@ebpf-exporter/test-support';
 
 /** BPF needs CAP_BPF + CAP_PERFMON; the tests run as root like the exporter does in production. */
 export const NOT_ROOT_REASON =
   process.getuid?.() === 0 ? undefined : 'needs root: loading BPF programs requires CAP_BPF and CAP_PERFMON';
 
-export interface RunningExporter {
-  url: string;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-export async function startExporter(args: readonly string[], port?: number): Promise<RunningExporter> {
-  port ??= await freePort();
-  const child: ResultPromise = execa(join(REPO_ROOT, 'ebpf_exporter'), [...args, `--web.listen-address=127.0.0.1:${port}`], {
-    reject: false,
-    all: true,
-    cwd: REPO_ROOT,
-  });
-  let output = '';
-  child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`exporter exited early (${child.exitCode}):\n${output}`);
-    try {
-      // Unknown paths answer the landing page with 200, as upstream does: wait for the JSON API itself.
-      const response = await fetch(`${url}/dashboard/api/info`);
-      if (response.ok && response.headers.get('content-type')?.includes('application/json')) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`exporter did not serve /dashboard/api/info within 60 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    output: () => output,
-    async stop() {
-      child.kill('SIGTERM');
-      await child;
+/** The exporter, once its dashboard API answers (unknown paths answer the landing page, as upstream's do). */
+export function startExporter(args: readonly string[], port?: number): Promise<RunningExporter> {
+  return startLauncher(args, {
+    ...(port === undefined ? {} : { port }),
+    timeoutMs: 60_000,
+    probe: async (p) => {
+      const response = await fetch(`http://127.0.0.1:${p}/dashboard/api/info`);
+      return response.ok && (response.headers.get('content-type')?.includes('application/json') ?? false);
     },
-  };
+  });
 }
 
 /**

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLe, parseLe } from './buckets';
 import { histogramQuantile, type CumulativeBucket } from './histogram-quantile';
-import { startPrometheus, type PrometheusServer } from './testing/prometheus-server';
+import { startPrometheus, type PrometheusServer } from '@ebpf-exporter/test-support';
 
 const inf = Number.POSITIVE_INFINITY;
 const b = (upperBound: number, count: number): CumulativeBucket => ({ upperBound, count });

@@ -2,9 +2,9 @@
 // stopped and removed afterwards. Used where our PromQL-equivalent code must agree with Prometheus.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port';
 
 export interface PrometheusServer {
   url: string;
@@ -12,17 +12,6 @@ export interface PrometheusServer {
   /** Instant query; the vector's sample values as Prometheus formats them (`"NaN"`, `"+Inf"`, `"0.5"`). */
   instantValues(query: string, time: number): Promise<string[]>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** `prepare` may fill the TSDB directory (e.g. `promtool tsdb create-blocks-from`) before the server starts. */
