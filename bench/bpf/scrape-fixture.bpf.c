@@ -14,7 +14,7 @@
 #define HISTOGRAM_LABEL_SETS 100
 #define HISTOGRAM_SLOTS      29
 
-// The same 16-byte key and 8-byte value as libs/bpf-native/bench/batch-floor.c.
+// A 16-byte key and an 8-byte value, like a typical two-label key (see map-tool.c's struct key).
 struct counter_key {
     u64 tenant;
     u64 object;

@@ -2,11 +2,12 @@
 // Reaches into a map that another process (the exporter under test) created, found by the process id and
 // the map's name through /proc/<pid>/fdinfo, and either fills it or reads it whole with
 // bpf_map_lookup_batch. The read is the floor: the kernel's own cost of handing the map to user space,
-// measured on the very map the exporter scrapes. Prints one JSON object on stdout.
+// measured on the very map the exporter scrapes. Prints one JSON object per step on stdout.
 //
 //   map-tool fill-counter <pid> <map> <entries>     key {u64 tenant = i / 1000, u64 object = i}, value i + 1
 //   map-tool fill-histogram <pid> <map> <label sets> <slots>   key {u64 shard, u64 bucket}, value shard + bucket + 1
 //   map-tool floor <pid> <map> <rounds>             wall and CPU milliseconds of each whole-map batch read
+//   map-tool standalone <entries> <rounds>          fill-counter and floor on a new map of its own
 #include <bpf/bpf.h>
 #include <dirent.h>
 #include <errno.h>
@@ -155,10 +156,30 @@ static int floor_reads(int fd, const struct bpf_map_info *info, unsigned rounds)
     return 0;
 }
 
+// The floor on a map of its own (filled like fill-counter), with no exporter running: for a quick look at
+// what the kernel costs on a machine, as libs/bpf-native/README.md quotes it.
+static int standalone(__u32 entries, unsigned rounds)
+{
+    int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "floor", sizeof(struct key), sizeof(__u64), entries, NULL);
+    if (fd < 0)
+        return fail("bpf_map_create", fd);
+    struct bpf_map_info info;
+    __u32 length = sizeof(info);
+    memset(&info, 0, sizeof(info));
+    int err = bpf_obj_get_info_by_fd(fd, &info, &length);
+    if (err)
+        return fail("bpf_obj_get_info_by_fd", err);
+    err = fill_counter(fd, entries);
+    return err ? err : floor_reads(fd, &info, rounds);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "standalone") == 0)
+        return standalone((__u32)strtoul(argv[2], NULL, 0), (unsigned)strtoul(argv[3], NULL, 0));
     if (argc < 5) {
         fprintf(stderr, "usage: %s fill-counter|fill-histogram|floor <pid> <map> <n> [slots]\n", argv[0]);
+        fprintf(stderr, "       %s standalone <entries> <rounds>\n", argv[0]);
         return 2;
     }
     struct bpf_map_info info;
