@@ -25,6 +25,7 @@ export interface ChildServerOptions {
   /** Arguments; `{port}` is replaced by the port picked for the child. */
   args: readonly string[];
   cwd: string;
+  env?: NodeJS.ProcessEnv;
   readyPattern: RegExp;
   readyTimeoutMs: number;
   /** Opens an IPC channel (for the loop-delay probe). */
@@ -60,6 +61,7 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
   const started = performance.now();
   const child = spawn(options.command, options.args.map((arg) => arg.replaceAll('{port}', String(port))), {
     cwd: options.cwd,
+    env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
   });
   const lines: string[] = [];

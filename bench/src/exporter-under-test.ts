@@ -1,6 +1,6 @@
-// The real exporter bundle (dist/apps/exporter, as `./ebpf_exporter` runs it) started on a free loopback
-// port, with the loop-delay probe preloaded and an IPC channel to ask it.
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+// The real exporter, started by the repo's launcher (`./ebpf_exporter`, so with the node flags users get)
+// on a free loopback port, with the loop-delay probe preloaded and an IPC channel to ask it.
+import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChildServer, type ChildServer } from './child-server';
@@ -17,42 +17,35 @@ export interface ExporterUnderTest extends ChildServer {
   collectGarbage(): Promise<void>;
 }
 
-let bundleCopy: string | undefined;
+let launcherCopy: string | undefined;
 
 /**
- * A private copy of dist/apps/exporter (bundle, addon, dashboard assets), taken once per run: other jobs
- * rebuild dist/ at any time, and a rebuild in the middle of a run would swap the code being measured.
+ * A private copy of the launcher and dist/apps/exporter (bundle, addon, dashboard assets) in the same
+ * layout, taken once per run: other jobs rebuild dist/ at any time, and a rebuild in the middle of a run
+ * would swap the code being measured.
  */
-function exporterBundle(): string {
-  if (bundleCopy) return bundleCopy;
+function exporterLauncher(): string {
+  if (launcherCopy) return launcherCopy;
   const built = join(REPO_ROOT, 'dist/apps/exporter');
   if (!existsSync(join(built, 'main.mjs'))) throw new Error(`${built}/main.mjs missing: run 'npx nx build exporter' first`);
   const copy = mkdtempSync(join(tmpdir(), 'ebpf-exporter-bench-bundle-'));
-  cpSync(built, copy, { recursive: true });
+  cpSync(built, join(copy, 'dist/apps/exporter'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'ebpf_exporter'), join(copy, 'ebpf_exporter'));
+  chmodSync(join(copy, 'ebpf_exporter'), 0o755);
   process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
-  bundleCopy = copy;
-  return copy;
+  launcherCopy = join(copy, 'ebpf_exporter');
+  return launcherCopy;
 }
 
 const STARTED_LINE = /Started with \d+ programs found in the config in (\d+)ms/;
 
 export async function startExporter(configDir: string, names: readonly string[], extraFlags: readonly string[] = []): Promise<ExporterUnderTest> {
   const server = await startChildServer({
-    command: process.execPath,
-    args: [
-      // As the launchers run it (./ebpf_exporter, packaging/debian/ebpf_exporter): a 4 MB young generation,
-      // and no --enable-source-maps, which they add only with --debug (it holds ~40 MB).
-      '--max-semi-space-size=4',
-      // Exposes gc() for the memory soak; it changes nothing else about how V8 collects.
-      '--expose-gc',
-      '--import',
-      join(BENCH_BUILD, 'loop-delay-probe.mjs'),
-      join(exporterBundle(), 'main.mjs'),
-      `--config.dir=${configDir}`,
-      `--config.names=${names.join(',')}`,
-      '--web.listen-address=127.0.0.1:{port}',
-      ...extraFlags,
-    ],
+    command: exporterLauncher(),
+    args: [`--config.dir=${configDir}`, `--config.names=${names.join(',')}`, '--web.listen-address=127.0.0.1:{port}', ...extraFlags],
+    // On top of the launcher's own flags: gc() for the memory soak (it changes nothing else about how V8
+    // collects) and the probe. The launcher execs node, which keeps the IPC channel.
+    env: { ...process.env, NODE_OPTIONS: `--expose-gc --import ${join(BENCH_BUILD, 'loop-delay-probe.mjs')}` },
     cwd: REPO_ROOT,
     readyPattern: /Listening on /,
     readyTimeoutMs: 60_000,
