@@ -7,7 +7,8 @@ import type { ScalarSeries } from '../model';
 import { hostlessEnvironment } from '../testing/hostless-environment';
 import { RecordedMapSource, type RecordedMap } from '../testing/recorded-map-source';
 import { ConfigCollector } from './config-collector';
-import { sameBytes } from './counter-passes';
+import { labelArenaOf } from '../label-arena';
+import { arenaIsPlain, isPlain, sameBytes } from './counter-passes';
 
 // `static_map` folds ids 1 and 2 into one label set and `regexp` drops the `skip` one, so the sequence below
 // covers aggregation and skipped keys as well as plain keys; 6 and 7 decode to values that do not sort like
@@ -145,5 +146,19 @@ describe('sameBytes', () => {
     const buffer = Uint8Array.from({ length: 12 }, (_, i) => i % 3);
     expect(sameBytes(buffer.subarray(1, 4), buffer.subarray(4, 7))).toBe(true);
     expect(sameBytes(buffer.subarray(1, 4), buffer.subarray(2, 5))).toBe(false);
+  });
+});
+
+describe('arenaIsPlain', () => {
+  it('tells from the UTF-8 bytes what isPlain tells from the text', async () => {
+    const slicing = { entries: 4, pause: async () => undefined };
+    const characters = ['a', 'z', '0', '=', ',', '"', '!', ' ', '\\', '\n', '\u0000', 'é', '\u07ff', '\ud7ff', '\ue000', '\uffff', '\ud800', '\udfff', '😀', '\ud800x'];
+    const texts = [''];
+    for (const first of characters) for (const second of characters) texts.push(`l="${first}${second}"`);
+    for (const text of texts) expect(await arenaIsPlain(labelArenaOf([text]), slicing), JSON.stringify(text)).toBe(isPlain(text));
+    // Over many texts, one that is not plain makes the arena not plain, wherever it lies.
+    const plainTexts = Array.from({ length: 100_000 }, (_, i) => `l="${i}"`);
+    expect(await arenaIsPlain(labelArenaOf(plainTexts), slicing)).toBe(true);
+    expect(await arenaIsPlain(labelArenaOf([...plainTexts, 'l="a b"']), slicing)).toBe(false);
   });
 });

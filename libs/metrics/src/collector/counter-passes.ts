@@ -105,9 +105,28 @@ interface FreshSeries extends SeriesTexts {
  * or one from U+D800 up, where UTF-16 order (JavaScript's, so upstream tests') and UTF-8 order part. Plain
  * texts are compared as bytes where they lie; otherwise every text gets a labelValuesSortKey string.
  */
-function isPlain(text: string): boolean {
+export function isPlain(text: string): boolean {
   return !/[\u0000-\u0021\\\ud800-\uffff]/.test(text);
 }
+
+/**
+ * isPlain over every text of an arena, read from their UTF-8 bytes: from U+D800 up means a lead byte from
+ * 0xEE up, or 0xED followed by one from 0xA0 up (a lone surrogate was encoded as U+FFFD). Lets a metric
+ * whose last non-plain label set left go back to comparing bytes.
+ */
+export async function arenaIsPlain(arena: LabelArena, slicing: Slicing): Promise<boolean> {
+  const { bytes } = arena;
+  let plain = true;
+  await forEachSlice(bytes.length, { ...slicing, entries: BYTES_PER_SLICE }, (from, to) => {
+    for (let i = from; i < to && plain; i++) {
+      const byte = bytes[i] as number;
+      if (byte <= 0x21 || byte === 0x5c || byte >= 0xee || (byte === 0xed && (bytes[i + 1] as number) >= 0xa0)) plain = false;
+    }
+  });
+  return plain;
+}
+
+const BYTES_PER_SLICE = 1 << 16;
 
 /** The passes over one counter map; `collect` calls must not overlap (the collector queues them). */
 export class CounterPasses {
@@ -318,7 +337,8 @@ async function mergeSeries(old: SeriesTexts, oldPresent: Uint8Array, oldTotals: 
     freshIndex[f] = oldInto !== -1 ? (oldIndex[oldInto] as number) : (freshIndex[into] as number);
   }
   const labels = await mergedArena(old.labels, fresh.labels, fromOld, source, slicing);
-  return { labels, inOrder: true, values, oldIndex, freshIndex, plain: old.plain && fresh.plain };
+  const plain = (old.plain && fresh.plain) || (await arenaIsPlain(labels, slicing));
+  return { labels, inOrder: true, values, oldIndex, freshIndex, plain };
 }
 
 /**
