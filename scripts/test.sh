@@ -1,12 +1,29 @@
 #!/usr/bin/env bash
 # The project's whole test suite, from a fresh machine: set up, then typecheck, lint, unit, kernel
-# end-to-end, browser and VM-matrix tests. This is what .ci/run runs.
-set -euo pipefail
+# end-to-end, browser and VM-matrix tests. This is what .ci/run runs. Ends with one line saying which
+# stages passed, or which one failed.
+set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh
+
+current=''
+passed=()
+trap 'echo "scripts/test.sh: FAILED in stage \"$current\" after ${SECONDS} s (passed: ${passed[*]:-none})" >&2' ERR
+
+stage() {
+  current=$1
+  shift
+  local started=$SECONDS
+  echo "=== stage: $current"
+  "$@"
+  echo "=== stage: $current passed in $((SECONDS - started)) s"
+  passed+=("$current")
+}
+
+stage setup bash scripts/setup.sh
 export NX_DAEMON=false
-npx nx run-many -t typecheck lint format-check --outputStyle=static
-npx nx run-many -t test --parallel=1 --outputStyle=static
-npx nx run-many -t e2e --parallel=1 --outputStyle=static
+stage static-checks npx nx run-many -t typecheck lint format-check --outputStyle=static
+stage unit-tests npx nx run-many -t test --parallel=1 --outputStyle=static
+stage e2e-tests npx nx run-many -t e2e --parallel=1 --outputStyle=static
 # Every example inside the Debian 6.1 and 6.12 kernels (QEMU), proving what the host kernel cannot.
-npx nx run vm:matrix --outputStyle=static
+stage vm-matrix npx nx run vm:matrix --outputStyle=static
+echo "scripts/test.sh: all ${#passed[@]} stages passed (${passed[*]}) in ${SECONDS} s"
