@@ -79,6 +79,12 @@ class MapReadWorker : public Napi::AsyncWorker {
         request_(request),
         dump_(layout.key_size, layout.value_bytes()) {
     failure_.subject = std::move(subject);
+    // Reserved here, on the JS thread: a buffer below the mmap threshold then comes from the main heap,
+    // where its finalizer frees it and malloc_trim gives it back, not from the arena of whichever libuv
+    // worker ran the read (one arena per worker, each fragmenting on its own).
+    size_t entry_bytes = layout_.key_size + layout_.value_bytes();
+    size_t initial = std::max(kMinInitialEntries, kInitialReadBytes / std::max<size_t>(1, entry_bytes));
+    reserved_ = dump_.Reserve(std::min<size_t>(initial, std::max(1u, layout_.max_entries)));
   }
   ~MapReadWorker() override { close(fd_); }
 
@@ -86,10 +92,7 @@ class MapReadWorker : public Napi::AsyncWorker {
 
  protected:
   void Execute() override {
-    size_t entry_bytes = layout_.key_size + layout_.value_bytes();
-    size_t initial = std::max(kMinInitialEntries, kInitialReadBytes / std::max<size_t>(1, entry_bytes));
-    initial = std::min<size_t>(initial, std::max(1u, layout_.max_entries));
-    if (!dump_.Reserve(initial)) return Fail(ENOMEM, "");
+    if (!reserved_) return Fail(ENOMEM, "");
 
     int err = request_.method == ReadMethod::kIterate ? kEnotsupp : ReadBatches();
     if (err == 0) {
@@ -193,6 +196,7 @@ class MapReadWorker : public Napi::AsyncWorker {
   DumpBuffers dump_;
   Failure failure_;
   bool used_batch_ = false;
+  bool reserved_ = false;
 };
 
 }  // namespace
