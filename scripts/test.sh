@@ -21,7 +21,8 @@ stage() {
 
 stage setup bash scripts/setup.sh
 export NX_DAEMON=false
-stage static-checks npx nx run-many -t typecheck lint format-check --outputStyle=static
+# build-arm64: every example also compiles for arm64 (include/arm64/vmlinux.h).
+stage static-checks npx nx run-many -t typecheck lint format-check build-arm64 --outputStyle=static
 stage unit-tests npx nx run-many -t test --parallel=1 --outputStyle=static
 stage e2e-tests npx nx run-many -t e2e --parallel=1 --outputStyle=static
 # Every example inside the Debian 6.1 and 6.12 kernels (QEMU), proving what the host kernel cannot.
