@@ -11,12 +11,16 @@ const RATES = 'timers.timer_starts_total';
 const cellsDrawn = (page: Page, id: string) =>
   page.$eval(`[data-panel-id="${id}"] .chart`, (el) => Number((el as HTMLElement).dataset.cellsDrawn ?? 0));
 
-/** Hovers the heatmap from its newest instant backwards until the tooltip shows a histogram. */
+/**
+ * Hovers the heatmap from its newest instant backwards until the tooltip shows a histogram, pixel by pixel
+ * over the whole width: the disk IO fills only a few one-second columns of the 5-minute range (a scan of
+ * the newest half at 4-pixel steps, about 3 s apart, once missed all of them).
+ */
 async function tooltipWithBuckets(page: Page): Promise<string> {
   const over = `[data-panel-id="${HEATMAP}"] .u-over`;
   const width = await page.$eval(over, (el) => (el as HTMLElement).clientWidth);
   let text = '';
-  for (let x = width - 5; x > width / 2; x -= 4) {
+  for (let x = width - 1; x > 0; x -= 1) {
     await page.hover(over, { position: { x, y: 50 } });
     text = await page.$eval(`[data-panel-id="${HEATMAP}"] .tooltip`, (el) => (el as HTMLElement).innerText);
     if (text.includes('≤')) break;
