@@ -17,7 +17,7 @@ function seriesLabel(series: number): string {
 
 export function renderScrapeTable(results: BenchmarkResults): string {
   return table(
-    ['map', 'exporter flags', 'series', 'body MiB', 'C floor ms', 'scrape median ms', 'p99 ms', 'n', 'cold ms', 'x floor', 'CPU ms (exporter / floor)', 'max loop stall ms', 'slowest other request ms', 'RSS / peak MiB'],
+    ['map', 'exporter flags', 'series', 'body MiB', 'C floor ms', 'scrape median ms', 'p99 ms', 'n', 'gzip median ms', 'cold ms', 'x floor', 'CPU ms (exporter / floor)', 'max loop stall ms', 'slowest other request ms', 'RSS / peak MiB'],
     results.scrapes.map((r) => [
       r.fixture.kind === 'counter' ? `counter ${r.fixture.name}` : `histogram ${r.fixture.series}x${r.fixture.entries / r.fixture.series}`,
       r.flags.length === 0 ? 'defaults (history on)' : 'history off',
@@ -27,6 +27,7 @@ export function renderScrapeTable(results: BenchmarkResults): string {
       ms(r.scrapeMs.median),
       ms(r.scrapeMs.p99),
       String(r.scrapeMs.samples),
+      ms(r.gzipScrapeMs.median),
       ms(r.coldMs),
       (r.scrapeMs.median / r.floorMs.median).toFixed(1),
       `${ms(r.scrapeCpuMs.median)} / ${ms(r.floorCpuMs.median)}`,

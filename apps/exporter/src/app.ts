@@ -40,7 +40,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const https = options.webConfig?.https;
   const app = (https ? Fastify({ logger: false, https }) : Fastify({ logger: false })) as unknown as FastifyInstance;
   if (options.webConfig) app.addHook('onRequest', accessControl(options.webConfig));
-  await app.register(compress, { global: true, threshold: 1024 });
+  // gzip at level 1, not zlib's default 6: Prometheus always asks for gzip, and a 100k-series exposition
+  // (5.5 MB) then takes 13 ms of compression instead of 28, for an 11% larger body (588 KB instead of 528).
+  await app.register(compress, { global: true, threshold: 1024, zlibOptions: { level: 1 } });
 
   const afterScrape = options.afterScrape;
   const routeOptions = afterScrape ? { onResponse: async () => afterScrape() } : {};
