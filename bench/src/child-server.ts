@@ -33,10 +33,19 @@ export interface ChildServerOptions {
 }
 
 
-function statusKiB(pid: number, field: string): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`/proc/${pid}/status has no ${field}`);
-  return Number(match[1]);
+/**
+ * Resident and peak resident size from one read of /proc/<pid>/status. The kernel computes VmHWM as at
+ * least VmRSS at the moment of the read, but two reads can straddle the exporter giving memory back after a
+ * scrape, and then show a peak below the current size.
+ */
+function residentMiB(pid: number): { rssMiB: number; peakRssMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (!match) throw new Error(`/proc/${pid}/status has no ${field}`);
+    return Number(match[1]);
+  };
+  return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };
 }
 
 /**
@@ -102,7 +111,7 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
     readyMs: outcome.at - started,
     readyMatch: outcome.match,
     output,
-    memory: () => ({ rssMiB: statusKiB(pid, 'VmRSS') / 1024, peakRssMiB: statusKiB(pid, 'VmHWM') / 1024 }),
+    memory: () => residentMiB(pid),
     cpuMs: () => processCpuMs(pid),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
