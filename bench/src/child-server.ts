@@ -32,7 +32,6 @@ export interface ChildServerOptions {
   ipc?: boolean;
 }
 
-
 /**
  * Resident and peak resident size from one read of /proc/<pid>/status. The kernel computes VmHWM as at
  * least VmRSS at the moment of the read, but two reads can straddle the exporter giving memory back after a

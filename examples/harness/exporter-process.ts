@@ -84,7 +84,6 @@ async function stop(child: ChildProcess, exited: Promise<unknown>): Promise<void
   clearTimeout(timer);
 }
 
-
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

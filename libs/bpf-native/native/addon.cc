@@ -38,7 +38,7 @@ Napi::Value LibbpfMajorVersion(const Napi::CallbackInfo& info) {
 // Returns the free pages inside malloc's heaps to the kernel. glibc gives back only the free top of its
 // main heap by itself, so the pages of blocks freed between live ones (a scrape's buffers are freed by the
 // garbage collector in any order) stayed resident: RSS over 1,000 scrapes of a 10k map rose by 5-8%
-// before levelling off, and by 2-4% with a trim after every scrape (bench/). Takes 0.1-1 ms.
+// before levelling off, and by 1.5-4% with a trim after every scrape (bench/). Takes 0.1-1 ms.
 Napi::Value ReleaseFreeMemory(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), malloc_trim(0) == 1);
 }

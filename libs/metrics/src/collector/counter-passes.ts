@@ -377,15 +377,25 @@ async function freshSeriesOnly(fresh: FreshSeries, order: Int32Array, ordering: 
 }
 
 /** The merged series' label texts, copied in order. */
-async function mergedArena(old: LabelArena, fresh: LabelArena, fromOld: Uint8Array, source: Int32Array, slicing: Slicing): Promise<LabelArena> {
-  const labels = new LabelArenaBuilder(source.length, old.bytes.length + fresh.bytes.length);
-  await forEachSliced(source.length, slicing, (i) => labels.copy(fromOld[i] === 1 ? old : fresh, source[i] as number));
-  return labels.finish();
+function mergedArena(old: LabelArena, fresh: LabelArena, fromOld: Uint8Array, source: Int32Array, slicing: Slicing): Promise<LabelArena> {
+  const bytes = old.bytes.length + fresh.bytes.length;
+  return copyTexts(source.length, bytes, slicing, (i) => (fromOld[i] === 1 ? old : fresh), (i) => source[i] as number);
 }
 
-async function copyInOrder(arena: LabelArena, slicing: Slicing): Promise<LabelArena> {
-  const labels = new LabelArenaBuilder(arenaSize(arena), arena.bytes.length);
-  await forEachSliced(arenaSize(arena), slicing, (i) => labels.copy(arena, i));
+function copyInOrder(arena: LabelArena, slicing: Slicing): Promise<LabelArena> {
+  return copyTexts(arenaSize(arena), arena.bytes.length, slicing, () => arena, (i) => i);
+}
+
+/** A new arena whose text i is text `indexIn(i)` of `arenaOf(i)`, back to back; `bytes` is room enough for them. */
+async function copyTexts(
+  count: number,
+  bytes: number,
+  slicing: Slicing,
+  arenaOf: (i: number) => LabelArena,
+  indexIn: (i: number) => number,
+): Promise<LabelArena> {
+  const labels = new LabelArenaBuilder(count, bytes);
+  await forEachSliced(count, slicing, (i) => labels.copy(arenaOf(i), indexIn(i)));
   return labels.finish();
 }
 
