@@ -5,6 +5,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BpfObject, CgroupWatch } from '@ebpf-exporter/bpf-native';
+import { compileGoRegexp } from '@ebpf-exporter/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { syncCgroupIdMap } from './cgroup-id-map';
 import { CgroupMonitor } from './cgroups/cgroup-monitor';
@@ -15,7 +16,7 @@ const REPO_ROOT = join(import.meta.dirname, '../../..');
 const MOUNTS = parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8'));
 const V2 = MOUNTS.find((m) => m.version === 2)?.path;
 const V1 = MOUNTS.find((m) => m.version === 1)?.path;
-const MATCHING = [/\/idmap-spec-/];
+const MATCHING = [compileGoRegexp('/idmap-spec-')];
 
 let dir: string;
 const warnings: string[] = [];

@@ -6,6 +6,7 @@
 // Regexps match the full path the `cgroup` decoder shows (mount point included).
 import { closeSync, openSync } from 'node:fs';
 import type { BpfMap } from '@ebpf-exporter/bpf-native';
+import type { GoRegexp } from '@ebpf-exporter/metrics';
 import type { AttachedConfig } from './bpf-runtime';
 import type { CgroupChange, CgroupMonitor } from './cgroups/cgroup-monitor';
 import type { Logger } from './logger';
@@ -29,7 +30,7 @@ export function syncCgroupIdMap(
   configName: string,
   map: BpfMap,
   type: 'hash' | 'cgrp_storage',
-  regexps: readonly RegExp[],
+  regexps: readonly GoRegexp[],
   monitor: CgroupMonitor,
   log: Logger,
 ): () => void {

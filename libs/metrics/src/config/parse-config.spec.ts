@@ -106,7 +106,7 @@ describe('parseConfig', () => {
     expect(config.tracing.spans[0]).toMatchObject({ name: 'exec_spans', ringbuf: 'exec_spans', service: 'exec-trace' });
     expect(config.kaddrs).toEqual(['bpf_jit_current']);
     expect(config.cgroupIdMap?.type).toBe('hash');
-    expect(config.cgroupIdMap?.regexps[0]?.exec('/sys/fs/cgroup/system.slice/foo.service')?.[1]).toBe('system.slice/foo.service');
+    expect(config.cgroupIdMap?.regexps[0]?.find('/sys/fs/cgroup/system.slice/foo.service')?.[1]).toBe('system.slice/foo.service');
   });
 
   it('defaults the multiplier to 1 when it is 0 or absent and takes fixed bucket keys', () => {
@@ -156,7 +156,7 @@ metrics:
       FILE,
     );
     const regexp = config.metrics.counters[0]?.labels[0]?.decoders[1]?.regexps[0];
-    expect(regexp?.exec('kworker/0:1')?.groups?.['name']).toBe('kworker');
+    expect(regexp?.find('kworker/0:1')?.[1]).toBe('kworker');
   });
 });
 
@@ -308,6 +308,14 @@ ${labels}`;
       column: 25,
       field: 'metrics.counters[0].labels[0].decoders[0].regexps[0]',
       problem: /invalid regular expression/,
+    },
+    {
+      what: 'a regexp with a lookbehind, which Go refuses',
+      text: counter('        - name: l\n          size: 4\n          decoders:\n            - name: regexp\n              regexps: ["^x", "(?<=a)b"]\n'),
+      line: 10,
+      column: 31,
+      field: 'metrics.counters[0].labels[0].decoders[0].regexps[1]',
+      problem: /invalid regular expression "\(\?<=a\)b": error parsing regexp: invalid named capture/,
     },
     {
       what: 'a bad flush_interval',

@@ -1,6 +1,6 @@
 import type { Node, YAMLMap } from 'yaml';
 import { DECODER_NAMES, isDecoderName } from '../decoders/decoder-names';
-import { compileGoRegexp } from '../decoders/go-regexp';
+import { compileGoRegexp, type GoRegexp } from '../decoders/go-regexp';
 import { parseGoDuration } from './go-duration';
 import {
   BUCKET_TYPES,
@@ -48,7 +48,7 @@ class ConfigParser {
     });
   }
 
-  private regexps(map: YAMLMap, path: string): RegExp[] {
+  private regexps(map: YAMLMap, path: string): GoRegexp[] {
     const node = this.yaml.get(map, 'regexps');
     if (node === undefined) return [];
     return this.yaml.items(node, `${path}.regexps`).map((item, index) => {

@@ -1,4 +1,5 @@
 import type { DecoderName } from '../decoders/decoder-names';
+import type { GoRegexp } from '../decoders/go-regexp';
 
 /** 1-based position in the config file, kept so later checks can point at the right line. */
 export interface SourcePosition {
@@ -12,7 +13,7 @@ export interface DecoderConfig {
   staticMap?: ReadonlyMap<string, string>;
   allowUnknown: boolean;
   /** `regexps`, compiled at load. */
-  regexps: readonly RegExp[];
+  regexps: readonly GoRegexp[];
 }
 
 export interface LabelConfig {
@@ -62,7 +63,7 @@ export interface SpanConfig {
 export interface CgroupIdMapConfig {
   name: string;
   type: 'hash' | 'cgrp_storage';
-  regexps: readonly RegExp[];
+  regexps: readonly GoRegexp[];
   position: SourcePosition;
 }
 

@@ -1,60 +1,44 @@
-// Configs hold Go (RE2) regular expressions. Their common syntax is the same in JavaScript; we translate the
-// few spellings that differ and let anything else fail loudly at config load rather than match differently.
-// Patterns compile without the `u` flag: JavaScript's Unicode mode rejects escapes RE2 accepts (`\-`, `\_`).
+// Configs hold Go regular expressions, and upstream matches them with Go's `regexp`: RE2 syntax, and time
+// linear in the input. JavaScript's RegExp is neither (a backtracking engine: `(a+)+$` on a cgroup named
+// 27 `a`s and a `b` held the exporter for 90 minutes, and `\pL`, `\Q…\E` or `[]a]` meant something else).
+// So patterns are compiled by re2js, a maintained pure-JavaScript port of RE2/J: the same parser and
+// automata as Go's package (RE2/J was ported from it), linear-time matching, and no native code, so
+// libs/metrics stays isomorphic. It works on JavaScript strings by code point, as Go works on UTF-8.
+import { RE2JS } from 're2js';
 
-const LEADING_FLAGS = /^\(\?([imsU]+)\)/;
-
-/** RE2's ASCII classes, valid only inside a bracket expression, as JavaScript class contents. */
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
-
-function translate(pattern: string): string {
-  return pattern
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\\A/g, '^')
-    .replace(/\\z/g, '(?![\\s\\S])')
-    .replace(/\[:(\^?)([a-z]+):\]/g, (whole, negated: string, name: string) => {
-      const members = POSIX_CLASSES[name];
-      if (members === undefined) throw new Error(`unknown character class ${whole}`);
-      if (negated) throw new Error(`negated character class ${whole} is not supported`);
-      return members;
-    });
+/** A compiled Go regular expression. */
+export interface GoRegexp {
+  /** The pattern as written in the config. */
+  readonly source: string;
+  /** Capture groups, like Go's `Regexp.NumSubexp`. */
+  readonly groupCount: number;
+  /** Leftmost-first match, like Go's `FindStringSubmatch`: the whole match then each group (null when it did not take part), or null. */
+  find(text: string): (string | null)[] | null;
+  /** Whether the pattern matches anywhere in `text`, like Go's `MatchString`. */
+  test(text: string): boolean;
 }
 
-/** Compiles a Go regular expression into an equivalent JavaScript RegExp, or throws a readable Error. */
-export function compileGoRegexp(source: string): RegExp {
-  let pattern = source;
-  let flags = '';
-  const leading = LEADING_FLAGS.exec(pattern);
-  if (leading) {
-    const goFlags = leading[1] as string;
-    if (goFlags.includes('U')) throw new Error(`flag U (ungreedy) is not supported in ${JSON.stringify(source)}`);
-    flags += goFlags;
-    pattern = pattern.slice(leading[0].length);
-  }
+/** Compiles a Go regular expression, or throws an Error worded like Go's for what Go rejects. */
+export function compileGoRegexp(source: string): GoRegexp {
+  let compiled: RE2JS;
   try {
-    return new RegExp(translate(pattern), flags);
+    compiled = RE2JS.compile(source);
   } catch (error) {
     throw new Error(`invalid regular expression ${JSON.stringify(source)}: ${(error as Error).message}`);
   }
-}
-
-/** Number of capture groups, like Go's `Regexp.NumSubexp`. */
-export function captureGroupCount(regexp: RegExp): number {
-  // An alternative that matches the empty string makes every pattern match '', revealing the group count.
-  return (new RegExp(`${regexp.source}|`, regexp.flags).exec('') as RegExpExecArray).length - 1;
+  const groupCount = compiled.groupCount();
+  return {
+    source,
+    groupCount,
+    find(text) {
+      const matcher = compiled.matcher(text);
+      if (!matcher.find()) return null;
+      const groups: (string | null)[] = [];
+      for (let group = 0; group <= groupCount; group++) groups.push(matcher.group(group));
+      return groups;
+    },
+    test(text) {
+      return compiled.matcher(text).find();
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DecoderConfig } from '../config/types';
 import { SKIP, type DecoderEnvironment } from './decoder';
+import { compileGoRegexp as go } from './go-regexp';
 import { createDecoderRegistry } from './registry';
 
 // A fake host: the registry only talks to the host through DecoderEnvironment, and these tests need fixed
@@ -180,11 +181,11 @@ describe('decoders', () => {
 
   it('regexp returns the single group or whole match, passes over multi-group regexps, skips non-matches', () => {
     const comm = ascii('kworker/u8:2\0\0\0\0');
-    expect(decode(comm, 'string', { name: 'regexp', regexps: [/^(kworker)\//] })).toBe('kworker');
-    expect(decode(comm, 'string', { name: 'regexp', regexps: [/^kw\w+/] })).toBe('kworker');
-    expect(decode(comm, 'string', { name: 'regexp', regexps: [/^(k)(w)/, /u\d/] })).toBe('u8');
-    expect(decode(comm, 'string', { name: 'regexp', regexps: [/^(?:x)?(z)?/] })).toBe('');
-    expect(decode(comm, 'string', { name: 'regexp', regexps: [/^bash$/] })).toBe(SKIP);
+    expect(decode(comm, 'string', { name: 'regexp', regexps: [go('^(kworker)/')] })).toBe('kworker');
+    expect(decode(comm, 'string', { name: 'regexp', regexps: [go('^kw\\w+')] })).toBe('kworker');
+    expect(decode(comm, 'string', { name: 'regexp', regexps: [go('^(k)(w)'), go('u\\d')] })).toBe('u8');
+    expect(decode(comm, 'string', { name: 'regexp', regexps: [go('^(?:x)?(z)?')] })).toBe('');
+    expect(decode(comm, 'string', { name: 'regexp', regexps: [go('^bash$')] })).toBe(SKIP);
     expect(() => decode(comm, 'string', 'regexp')).toThrow('regexp: no regexps configured');
   });
 

@@ -1,6 +1,5 @@
 import { asText, parseUnsignedNumber, SKIP, type Decoder } from './decoder';
 import { ERRNO_NAMES } from './errno-table';
-import { captureGroupCount } from './go-regexp';
 import { ARM64_SYSCALLS, X86_64_SYSCALLS } from './syscall-table';
 
 /** A decimal errno to its name; 0 and unknown numbers become `unknown:<n>`. */
@@ -33,17 +32,6 @@ export const staticMapDecoder: Decoder = {
   },
 };
 
-const groupCounts = new WeakMap<RegExp, number>();
-
-function groupsOf(regexp: RegExp): number {
-  let count = groupCounts.get(regexp);
-  if (count === undefined) {
-    count = captureGroupCount(regexp);
-    groupCounts.set(regexp, count);
-  }
-  return count;
-}
-
 /**
  * The first of `regexps` that matches decides: its only capture group, or the whole match when it has no
  * groups (a regexp with more groups is passed over). No match drops the label set.
@@ -53,11 +41,9 @@ export const regexpDecoder: Decoder = {
     if (config.regexps.length === 0) throw new Error('regexp: no regexps configured');
     const text = asText(input);
     for (const regexp of config.regexps) {
-      const match = regexp.exec(text);
-      if (!match) continue;
-      const groups = groupsOf(regexp);
-      if (groups === 0) return match[0];
-      if (groups === 1) return match[1] ?? '';
+      if (regexp.groupCount > 1) continue;
+      const match = regexp.find(text);
+      if (match) return match[regexp.groupCount] ?? '';
     }
     return SKIP;
   },
