@@ -3,6 +3,43 @@ import type { Document, Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { ConfigError } from './config-error';
 import type { SourcePosition } from './types';
 
+// Upstream reads configs with Go's gopkg.in/yaml.v2, which types a plain scalar by YAML 1.1 rules as it is
+// decoded into a field: `010` is octal 8, `0x10` 16, `0b10` 2, `1_000` 1000, `yes`/`on`/`y` are true. Its
+// resolver is reproduced here rather than taken from the yaml package's 1.1 schema, which differs from it
+// (`1e-6` is a string there and a float in yaml.v2, `1:30` sexagesimal there and a string in yaml.v2).
+
+const MAX_MERGE_DEPTH = 32;
+
+const YAML_V2_BOOLEANS = new Map<string, boolean>([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE'].map((text): [string, boolean] => [text, true]),
+  ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE'].map((text): [string, boolean] => [text, false]),
+]);
+
+/** What Go's strconv.ParseInt(text, 0, 64) takes: sign, then a 0x, 0o, 0b or 0 (octal) prefix or decimal. */
+const GO_INTEGER = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[1-9][0-9]*|0)$/;
+/** yaml.v2's yamlStyleFloat. */
+const YAML_V2_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const YAML_V2_SPECIAL_FLOATS = new Map<string, number>([
+  ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((text): [string, number] => [text, Infinity]),
+  ...['-.inf', '-.Inf', '-.INF'].map((text): [string, number] => [text, -Infinity]),
+  ...['.nan', '.NaN', '.NAN'].map((text): [string, number] => [text, NaN]),
+]);
+
+/** A plain scalar's number as yaml.v2 resolves it (underscores dropped first, as it does), or undefined. */
+export function yamlV2Number(text: string): number | undefined {
+  const special = YAML_V2_SPECIAL_FLOATS.get(text);
+  if (special !== undefined) return special;
+  const plain = text.replaceAll('_', '');
+  if (GO_INTEGER.test(plain)) {
+    const negative = plain.startsWith('-');
+    const digits = plain.replace(/^[-+]/, '');
+    const magnitude = /^0[0-7]/.test(digits) ? Number.parseInt(digits.slice(1), 8) : /^0[oO]/.test(digits) ? Number.parseInt(digits.slice(2), 8) : Number(digits);
+    return negative ? -magnitude : magnitude;
+  }
+  if (YAML_V2_FLOAT.test(plain)) return Number(plain);
+  return undefined;
+}
+
 /**
  * Typed, position-aware access to a YAML document. Every accessor takes the field path so a wrong value
  * becomes a ConfigError naming file, line, column and field. Like upstream's Go decoder, keys nobody asks
@@ -16,7 +53,10 @@ export class YamlReader {
     private readonly text: string,
     readonly file: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false });
+    // Structure only: scalars are typed by the field that reads them, with yaml.v2's YAML 1.1 rules (below),
+    // so keys and strings keep their spelling. yaml.v2 (not in strict mode, as upstream calls it) lets a
+    // repeated key win over the earlier one and expands `<<` merge keys.
+    this.doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
     const [syntaxError] = this.doc.errors;
     if (syntaxError) {
       const at = this.lineCounter.linePos(syntaxError.pos[0]);
@@ -49,12 +89,27 @@ export class YamlReader {
     return resolved as Node;
   }
 
-  /** The value node at `key`, or undefined when the key is missing or empty. */
-  get(map: YAMLMap | undefined, key: string): Node | undefined {
+  /**
+   * The value node at `key` (the last one when the key is repeated), or undefined when it is missing or
+   * empty. Keys of the mapping win over those merged in with `<<`, as in yaml.v2.
+   */
+  get(map: YAMLMap | undefined, key: string, merging = 0): Node | undefined {
     if (!map) return undefined;
-    for (const pair of map.items) {
+    const merged: Node[] = [];
+    for (let index = map.items.length - 1; index >= 0; index--) {
+      const pair = map.items[index] as (typeof map.items)[number];
       const pairKey = this.resolve(pair.key);
-      if (isScalar(pairKey) && String(pairKey.value) === key) return this.resolve(pair.value);
+      if (!isScalar(pairKey)) continue;
+      const text = this.scalarText(pairKey);
+      if (text === key) return this.resolve(pair.value);
+      const value = this.resolve(pair.value);
+      if (text === '<<' && value) merged.push(...(isSeq(value) ? value.items.map((item) => this.resolve(item)).filter((item) => item !== undefined) : [value]));
+    }
+    // An alias cycle through merge keys would never end; yaml.v2 refuses such documents too.
+    if (merging > MAX_MERGE_DEPTH) throw this.error(map, key, 'merge keys nest too deep');
+    for (const source of merged) {
+      const found = isMap(source) ? this.get(source, key, merging + 1) : undefined;
+      if (found !== undefined) return found;
     }
     return undefined;
   }
@@ -96,20 +151,22 @@ export class YamlReader {
     return this.scalarText(node);
   }
 
+  /** Go's yaml.v2 reads an int field from a plain int scalar, or from a float one with an integral value. */
   integer(node: Node, field: string): number {
-    if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) {
-      throw this.error(node, field, 'must be an integer');
-    }
-    return node.value;
+    const value = isScalar(node) && node.type === 'PLAIN' ? yamlV2Number(this.scalarText(node)) : undefined;
+    if (value === undefined || !Number.isInteger(value)) throw this.error(node, field, 'must be an integer');
+    return value;
   }
 
   number(node: Node, field: string): number {
-    if (!isScalar(node) || typeof node.value !== 'number') throw this.error(node, field, 'must be a number');
-    return node.value;
+    const value = isScalar(node) && node.type === 'PLAIN' ? yamlV2Number(this.scalarText(node)) : undefined;
+    if (value === undefined) throw this.error(node, field, 'must be a number');
+    return value;
   }
 
   boolean(node: Node, field: string): boolean {
-    if (!isScalar(node) || typeof node.value !== 'boolean') throw this.error(node, field, 'must be true or false');
-    return node.value;
+    const value = isScalar(node) && node.type === 'PLAIN' ? YAML_V2_BOOLEANS.get(this.scalarText(node)) : undefined;
+    if (value === undefined) throw this.error(node, field, 'must be true or false');
+    return value;
   }
 }
