@@ -8,6 +8,7 @@ const state: BuiltinState = {
     { config: 'biolatency', name: 'rq_insert', id: 43, tag: '0123456789abcdef', attached: false, runTimeNs: 0n, runCount: 0n },
   ],
   decoderErrors: new Map([['timers', 3]]),
+  scrapeTimeouts: new Map([['biolatency', 2]]),
   bpfStatsEnabled: false,
   build: { version: '0.1.0', revision: 'abc', branch: 'main', runtimeVersion: 'node v20', os: 'linux', arch: 'amd64' },
 };
@@ -22,6 +23,10 @@ describe('builtinFamilies', () => {
       [['43'], 0],
     ]);
     expect(families.get('ebpf_exporter_decoder_errors_total')?.series.map((s) => ('value' in s ? s.value : NaN))).toEqual([3, 0]);
+    expect(families.get('ebpf_exporter_config_scrape_skipped_total')?.series.map((s) => [s.labelValues, 'value' in s ? s.value : NaN])).toEqual([
+      [['timers', 'timeout'], 0],
+      [['biolatency', 'timeout'], 2],
+    ]);
     expect(families.get('ebpf_exporter_ebpf_program_info')?.series[0]?.labelValues).toEqual(['timers', '42', 'timer_start', 'abcdef0123456789']);
   });
 

@@ -25,6 +25,8 @@ export interface BuiltinState {
   configNames: readonly string[];
   programs: readonly ProgramSnapshot[];
   decoderErrors: ReadonlyMap<string, number>;
+  /** Scrapes that left a config out for running over --config.scrape-timeout, by config. */
+  scrapeTimeouts: ReadonlyMap<string, number>;
   bpfStatsEnabled: boolean;
   build: BuildInfo;
 }
@@ -69,6 +71,12 @@ export function builtinFamilies(state: BuiltinState): MetricFamily[] {
       help: 'How many times has decoders encountered errors',
       type: 'counter',
       series: state.configNames.map((name) => series(['config'], [name], state.decoderErrors.get(name) ?? 0)),
+    },
+    {
+      name: 'ebpf_exporter_config_scrape_skipped_total',
+      help: 'Scrapes that left a whole config out, by reason (timeout: it ran over --config.scrape-timeout)',
+      type: 'counter',
+      series: state.configNames.map((name) => series(['config', 'reason'], [name, 'timeout'], state.scrapeTimeouts.get(name) ?? 0)),
     },
   ];
   if (state.bpfStatsEnabled) {

@@ -35,6 +35,19 @@ describe('parseCommandLine', () => {
     expect(() => parseCommandLine([...required, '--config.cache-size=lots'])).toThrow(/expected an integer/);
   });
 
+  it('reads --config.scrape-timeout as a Go duration, 5s by default', () => {
+    const timeout = (...args: string[]) => {
+      const parsed = parseCommandLine([...required, ...args]);
+      return parsed.action === 'run' ? parsed.flags.scrapeTimeoutMs : NaN;
+    };
+    expect(timeout()).toBe(5000);
+    expect(timeout('--config.scrape-timeout=250ms')).toBe(250);
+    expect(timeout('--config.scrape-timeout=1m30s')).toBe(90_000);
+    expect(timeout('--config.scrape-timeout=0')).toBe(0);
+    expect(() => timeout('--config.scrape-timeout=5')).toThrow(/expected a duration like 5s or 500ms for '--config.scrape-timeout', got '5'/);
+    expect(() => timeout('--config.scrape-timeout=-1s')).toThrow(/expected a duration/);
+  });
+
   it('names the missing required flag and unknown flags', () => {
     expect(() => parseCommandLine(['--config.dir=x'])).toThrow(new FlagError('required flag --config.names not provided'));
     expect(() => parseCommandLine([...required, '--nope'])).toThrow(/unknown long flag '--nope'/);

@@ -2,6 +2,8 @@
 // existing service files and `sudo ./ebpf_exporter ...` lines keep working. Help text is generated from
 // the same table, so the two can never drift apart.
 
+import { parseGoDuration } from '@ebpf-exporter/metrics';
+
 export type FlagValue = string | number | boolean;
 
 interface FlagSpec {
@@ -20,6 +22,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'config.strict', kind: 'bool', default: false, help: 'Exit with an error when any program fails to attach.' },
   { name: 'config.skip-cache-size', kind: 'int', default: 0, placeholder: 'N', help: 'Size of the per-metric cache of keys a decoder skipped (0 disables it).' },
   { name: 'config.cache-size', kind: 'int', default: 1048576, placeholder: 'N', help: 'Keys whose decoded labels are kept per metric: a counter keeps the keys of its last scrape, a histogram the most recently used (0 = unbounded).' },
+  { name: 'config.scrape-timeout', kind: 'string', default: '5s', placeholder: 'DURATION', help: 'Longest one config may take in a scrape (Go duration, 0 = no limit); a config over it is left out of that scrape and counted.' },
   { name: 'debug', kind: 'bool', default: false, help: 'Serve /maps and print libbpf debug output.' },
   { name: 'log.no-timestamps', kind: 'bool', default: false, help: 'Leave the date and time out of log lines.' },
   { name: 'web.listen-address', kind: 'string', default: ':9435', placeholder: 'ADDR', help: 'Address to listen on for HTTP requests.' },
@@ -41,6 +44,7 @@ export interface Flags {
   configStrict: boolean;
   skipCacheSize: number;
   labelCacheSize: number;
+  scrapeTimeoutMs: number;
   debug: boolean;
   logNoTimestamps: boolean;
   listenAddress: string;
@@ -61,6 +65,16 @@ function specFor(name: string): FlagSpec {
   const spec = FLAG_SPECS.find((s) => s.name === name);
   if (!spec) throw new FlagError(`unknown long flag '--${name}'`);
   return spec;
+}
+
+function durationFlag(name: string, raw: string): number {
+  try {
+    const ms = parseGoDuration(raw);
+    if (ms >= 0) return ms;
+  } catch {
+    // reported below, in the flag parser's words
+  }
+  throw new FlagError(`expected a duration like 5s or 500ms for '--${name}', got '${raw}'`);
 }
 
 function convert(spec: FlagSpec, raw: string): FlagValue {
@@ -120,6 +134,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       configStrict: get('config.strict'),
       skipCacheSize: get('config.skip-cache-size'),
       labelCacheSize: get('config.cache-size'),
+      scrapeTimeoutMs: durationFlag('config.scrape-timeout', get('config.scrape-timeout')),
       debug: get('debug'),
       logNoTimestamps: get('log.no-timestamps'),
       listenAddress: get('web.listen-address'),

@@ -25,6 +25,11 @@ import { activatedSocketFd } from './socket-activation';
 import { memoryReleaser } from './memory-release';
 import { loadWebConfig } from './web-config';
 
+/** How long SIGTERM waits for open requests before detaching anyway: well inside systemd's and kubelet's kill timeouts. */
+const SHUTDOWN_GRACE_MS = 1000;
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 // V8 "pretenures" an allocation site once most of its objects survive young-generation collections: from
 // then on they are allocated in the old generation. In a first scrape of a big map some decoding sites got
 // that verdict, and millions of short-lived label strings piled up as old-generation garbage between full
@@ -96,6 +101,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     log,
     labelCacheSize: flags.labelCacheSize,
     skipCacheSize: flags.skipCacheSize,
+    scrapeTimeoutMs: flags.scrapeTimeoutMs,
   });
   events.start((config, error) => {
     scraper.countDecoderError(config);
@@ -129,8 +135,14 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     stopping = true;
     log.info(`Received ${signal}, shutting down`);
     notifier.stopping();
-    await app.close();
-    await events.close();
+    // Closing HTTP waits for requests in flight, and a slow client can keep one open for as long as it
+    // likes: past the grace period, programs are detached and objects closed without waiting any longer.
+    const graceful = (async () => {
+      await app.close();
+      await events.close();
+    })();
+    const gaveUp = await Promise.race([graceful.then(() => false), delay(SHUTDOWN_GRACE_MS).then(() => true)]);
+    if (gaveUp) log.warn(`Still closing after ${SHUTDOWN_GRACE_MS} ms, detaching without waiting for open requests`);
     releaseAttached();
     process.exit(0);
   };

@@ -22,6 +22,8 @@ export interface ScraperOptions {
   log: Logger;
   labelCacheSize: number;
   skipCacheSize: number;
+  /** Longest one config's part of a scrape may take (ms); 0 = no limit. */
+  scrapeTimeoutMs: number;
   /** Reads `kernel.bpf_stats_enabled`; checked on every scrape because an operator may flip it at run time. */
   bpfStatsEnabled?: () => boolean;
 }
@@ -37,12 +39,18 @@ function readBpfStatsEnabled(): boolean {
 export class Scraper implements FamilySource {
   private readonly collectors: { name: string; collector: ConfigCollector }[];
   private readonly decoderErrors = new Map<string, number>();
+  /** Scrapes that left a config out as a whole, by config and reason. */
+  private readonly skippedScrapes = new Map<string, number>();
   private readonly bpfStatsEnabled: () => boolean;
 
   constructor(private readonly options: ScraperOptions) {
     this.collectors = options.attached.map(({ config }) => ({
       name: config.name,
-      collector: new ConfigCollector(config, options.decoders, { labelCacheSize: options.labelCacheSize, skipCacheSize: options.skipCacheSize }),
+      collector: new ConfigCollector(config, options.decoders, {
+        labelCacheSize: options.labelCacheSize,
+        skipCacheSize: options.skipCacheSize,
+        budgetMs: options.scrapeTimeoutMs,
+      }),
     }));
     this.bpfStatsEnabled = options.bpfStatsEnabled ?? readBpfStatsEnabled;
   }
@@ -56,6 +64,10 @@ export class Scraper implements FamilySource {
     const families: MetricFamily[] = [];
     collected.forEach((result, index) => {
       const name = (this.collectors[index] as { name: string }).name;
+      if (result.timedOut) {
+        this.skippedScrapes.set(name, (this.skippedScrapes.get(name) ?? 0) + 1);
+        this.options.log.warn(`config ${name}: left out of this scrape, it took longer than --config.scrape-timeout (${this.options.scrapeTimeoutMs} ms)`);
+      }
       for (const { metric, error } of result.errors) {
         this.countDecoderError(name);
         this.options.log.debug(`config ${name}: metric ${metric} skipped this scrape: ${error.message}`);
@@ -66,6 +78,7 @@ export class Scraper implements FamilySource {
       configNames: this.collectors.map((c) => c.name),
       programs: this.programSnapshots(),
       decoderErrors: this.decoderErrors,
+      scrapeTimeouts: this.skippedScrapes,
       bpfStatsEnabled: this.bpfStatsEnabled(),
       build: this.options.build,
     }));

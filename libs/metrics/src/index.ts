@@ -19,6 +19,7 @@ export type {
 export { SKIP, type DecoderEnvironment, type Skip } from './decoders/decoder';
 export { DECODER_NAMES, type DecoderName } from './decoders/decoder-names';
 export { createDecoderRegistry, type DecoderRegistry } from './decoders/registry';
+export { parseGoDuration } from './config/go-duration';
 export { compileGoRegexp, type GoRegexp } from './decoders/go-regexp';
 
 export { ConfigCollector, DEFAULT_LABEL_CACHE_SIZE, type CollectorOptions, type CollectResult } from './collector/config-collector';

@@ -4,7 +4,7 @@ import type { DecoderEnvironment } from '../decoders/decoder';
 import { createDecoderRegistry } from '../decoders/registry';
 import type { MetricFamily } from '../model';
 import { RecordedMapSource, type RecordedMap } from '../testing/recorded-map-source';
-import { ConfigCollector } from './config-collector';
+import { ConfigCollector, type CollectorOptions } from './config-collector';
 
 // The host is faked: these tests count how often the collector asks it, which a real host cannot tell.
 function countingHost(littleEndian = true) {
@@ -27,7 +27,7 @@ function countingHost(littleEndian = true) {
 const u32le = (n: number): string => n.toString(16).padStart(8, '0').match(/../g)!.reverse().join('');
 const u64le = (n: number): string => u32le(n) + '00000000';
 
-function collectorFor(yaml: string, env: DecoderEnvironment, options?: { labelCacheSize?: number; skipCacheSize?: number }) {
+function collectorFor(yaml: string, env: DecoderEnvironment, options?: CollectorOptions) {
   return new ConfigCollector(parseConfig(yaml, 'test.yaml'), createDecoderRegistry(env), options);
 }
 
@@ -259,7 +259,7 @@ describe('ConfigCollector', () => {
 `;
     const { env } = countingHost();
     const result = await collectorFor(yaml, env).collect(new RecordedMapSource({}));
-    expect(result).toEqual({ families: [], errors: [] });
+    expect(result).toEqual({ families: [], errors: [], timedOut: false });
   });
   describe('large maps', { timeout: 60_000 }, () => {
     // Just over one slice (32k entries), so every walk pauses once.
@@ -292,5 +292,58 @@ describe('ConfigCollector', () => {
       expect(seriesOf(first.families[0])).toHaveLength(indexes.length);
       expect(seriesOf(second.families[0])).toEqual(seriesOf(first.families[0]));
     });
+  });
+});
+
+describe('ConfigCollector budget', () => {
+  // A host whose interface lookups can be made slow: the test double for a decode that takes long (a real
+  // one that does cannot be produced on demand). Busy-waiting holds the thread as a slow decode would.
+  function slowHost() {
+    const host = { slow: false };
+    const env: DecoderEnvironment = {
+      ...countingHost().env,
+      ifname: (index) => {
+        const until = performance.now() + (host.slow ? 0.2 : 0);
+        while (performance.now() < until);
+        return `if${index}`;
+      },
+    };
+    return { env, host };
+  }
+
+  const indexes = (count: number, from = 1) => Array.from({ length: count }, (_, i) => from + i);
+
+  it('abandons a scrape that runs over budget, and the next one is whole and right', async () => {
+    const { env, host } = slowHost();
+    const collector = collectorFor(IFACE_COUNTER, env, { budgetMs: 50 });
+    const before = await collector.collect(new RecordedMapSource({ test: { packets_total: ifaceMap(indexes(10)) } }));
+    expect(before.timedOut).toBe(false);
+
+    host.slow = true;
+    const big = new RecordedMapSource({ test: { packets_total: ifaceMap(indexes(5000, 100)) } });
+    expect(await collector.collect(big)).toEqual({ families: [], errors: [], timedOut: true });
+
+    host.slow = false;
+    const after = await collector.collect(big);
+    expect(after.timedOut).toBe(false);
+    const series = seriesOf(after.families[0]);
+    expect(series).toHaveLength(5000);
+    expect(series).toEqual(expect.arrayContaining([['if100', 1000], ['if5099', 50990]]));
+    expect(series.some(([name]) => name === 'if1')).toBe(false);
+  });
+
+  it('stops waiting for a map read that does not end within the budget', async () => {
+    const collector = collectorFor(IFACE_COUNTER, countingHost().env, { budgetMs: 20 });
+    const stuck = { readMap: () => new Promise<never>(() => undefined) };
+    expect((await collector.collect(stuck)).timedOut).toBe(true);
+  });
+
+  it('has no limit by default', async () => {
+    const { env, host } = slowHost();
+    host.slow = true;
+    const collector = collectorFor(IFACE_COUNTER, env);
+    const result = await collector.collect(new RecordedMapSource({ test: { packets_total: ifaceMap(indexes(1500)) } }));
+    expect(result.timedOut).toBe(false);
+    expect(seriesOf(result.families[0])).toHaveLength(1500);
   });
 });

@@ -19,6 +19,12 @@ export interface CollectorOptions {
   labelCacheSize?: number;
   /** Keys whose labels a decoder rejected, remembered per metric to skip decoding them again. 0 (default) = off. */
   skipCacheSize?: number;
+  /**
+   * Longest a scrape of this config may take, in milliseconds, read and decode included; 0 (default) = no
+   * limit. A scrape over it is abandoned as a whole (`CollectResult.timedOut`), so one config fed a hostile
+   * or huge map cannot hold the scrape of the others.
+   */
+  budgetMs?: number;
 }
 
 /** Big enough for a 1M-entry map to stay fully cached across scrapes, bounded for the rest. */
@@ -30,11 +36,22 @@ export interface CollectResult {
   families: MetricFamily[];
   /** Metrics skipped in this scrape because their map could not be read or decoded. */
   errors: { metric: string; error: Error }[];
+  /** The scrape ran over its budget: no families, and the collector's state is that of the scrape before. */
+  timedOut: boolean;
 }
+
+/** Thrown out of a map walk that ran past its scrape's budget; nothing it had built so far is kept. */
+class OverBudget extends Error {}
 
 interface MetricPlan<C extends CounterConfig | HistogramConfig> {
   config: C;
   keyDecoder: KeyDecoder;
+}
+
+/** One scrape's deadline, and the slicing that enforces it in map walks. */
+interface Scrape {
+  deadline: number;
+  slicing: Slicing;
 }
 
 interface CounterPlan extends MetricPlan<CounterConfig> {
@@ -44,9 +61,32 @@ interface CounterPlan extends MetricPlan<CounterConfig> {
 /**
  * Map walks check the time every 1024 entries (a few milliseconds of cold decoding) and give the event loop
  * a turn when the thread's slice is used up, so a million-entry map leaves the server free to answer other
- * requests while it is collected.
+ * requests (and signals) while it is collected. The same check ends a walk that ran past its deadline: the
+ * passes assign their state only once a walk is complete, so an abandoned walk leaves it as it was.
  */
-const SLICING: Slicing = { entries: 1024, pause: () => threadSlicer.pause() };
+function slicingUntil(deadline: number): Slicing {
+  return {
+    entries: 1024,
+    pause: () => {
+      if (performance.now() > deadline) throw new OverBudget();
+      return threadSlicer.pause();
+    },
+  };
+}
+
+/** Waits for `read` at most until `deadline`: a read still running in the addon's worker is left to end on its own. */
+async function readBefore<T>(read: Promise<T>, deadline: number): Promise<T> {
+  if (deadline === Infinity) return read;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OverBudget()), Math.max(0, deadline - performance.now()));
+  });
+  try {
+    return await Promise.race([read, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
@@ -57,6 +97,7 @@ export class ConfigCollector {
   private readonly counters: CounterPlan[];
   private readonly histograms: MetricPlan<HistogramConfig>[];
   private readonly littleEndian: boolean;
+  private readonly budgetMs: number;
 
   constructor(
     private readonly config: Config,
@@ -68,6 +109,7 @@ export class ConfigCollector {
       skipCacheSize: options.skipCacheSize ?? 0,
     };
     this.littleEndian = decoders.littleEndian;
+    this.budgetMs = options.budgetMs ?? 0;
     const passOptions = { cacheLimit: cacheOptions.labelCacheSize, skipCache: cacheOptions.skipCacheSize > 0 };
     // perf_event_array counters are event streams, counted by the exporter as records arrive.
     this.counters = config.metrics.counters
@@ -99,36 +141,39 @@ export class ConfigCollector {
   }
 
   private async collectNow(source: MapSource): Promise<CollectResult> {
-    const result: CollectResult = { families: [], errors: [] };
-    for (const plan of this.counters) {
+    const deadline = this.budgetMs > 0 ? performance.now() + this.budgetMs : Infinity;
+    const scrape = { deadline, slicing: slicingUntil(deadline) };
+    const result: CollectResult = { families: [], errors: [], timedOut: false };
+    const plans: [MetricPlan<CounterConfig | HistogramConfig>, () => Promise<MetricFamily>][] = [
+      ...this.counters.map((plan): [CounterPlan, () => Promise<MetricFamily>] => [plan, () => this.collectCounter(source, plan, scrape)]),
+      ...this.histograms.map((plan): [MetricPlan<HistogramConfig>, () => Promise<MetricFamily>] => [plan, () => this.collectHistogram(source, plan, scrape)]),
+    ];
+    const overBudget = { families: [], errors: [], timedOut: true };
+    for (const [plan, collect] of plans) {
+      // Small maps are walked without a pause, so the deadline is also checked between metrics.
+      if (performance.now() > deadline) return overBudget;
       try {
-        result.families.push(await this.collectCounter(source, plan));
+        result.families.push(await collect());
       } catch (error) {
-        result.errors.push({ metric: plan.config.name, error: toError(error) });
-      }
-    }
-    for (const plan of this.histograms) {
-      try {
-        result.families.push(await this.collectHistogram(source, plan));
-      } catch (error) {
+        if (error instanceof OverBudget) return overBudget;
         result.errors.push({ metric: plan.config.name, error: toError(error) });
       }
     }
     return result;
   }
 
-  private async collectCounter(source: MapSource, { config, keyDecoder, passes }: CounterPlan): Promise<MetricFamily> {
-    const dump = await source.readMap(this.config.name, config.name);
+  private async collectCounter(source: MapSource, { config, keyDecoder, passes }: CounterPlan, scrape: Scrape): Promise<MetricFamily> {
+    const dump = await readBefore(source.readMap(this.config.name, config.name), scrape.deadline);
     const entries = mapEntries(dump, config.labels, keyDecoder.labelBytes, this.littleEndian);
-    const { labels, values } = await passes.collect(entries, SLICING);
+    const { labels, values } = await passes.collect(entries, scrape.slicing);
     return columnarFamily(`${METRIC_NAMESPACE}_${config.name}`, config.help, 'counter', { labelNames: keyDecoder.labelNames, labels, values });
   }
 
-  private async collectHistogram(source: MapSource, { config, keyDecoder }: MetricPlan<HistogramConfig>): Promise<MetricFamily> {
-    const dump = await source.readMap(this.config.name, config.name);
+  private async collectHistogram(source: MapSource, { config, keyDecoder }: MetricPlan<HistogramConfig>, scrape: Scrape): Promise<MetricFamily> {
+    const dump = await readBefore(source.readMap(this.config.name, config.name), scrape.deadline);
     const groups = new Map<string, { labelValues: string[]; labelText: string; counts: Map<number, number> }>();
     const entries = mapEntries(dump, config.labels, keyDecoder.labelBytes, this.littleEndian);
-    await forEachSliced(entries.count, SLICING, (entry) => {
+    await forEachSliced(entries.count, scrape.slicing, (entry) => {
       const key = keyDecoder.decode(entries.keys, entry * entries.keySize, entries.keySize);
       if (key === SKIP) return;
       let group = groups.get(key.labelText);
