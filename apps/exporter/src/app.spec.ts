@@ -42,3 +42,29 @@ describe('the telemetry route', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('--web.max-requests', () => {
+  it('answers scrapes over the limit 503 at once, and serves again once the others are done', async () => {
+    // A family source that holds each scrape until released: the test double for a slow collection.
+    const held: (() => void)[] = [];
+    const families = { families: () => new Promise<MetricFamily[]>((resolve) => held.push(() => resolve([family]))) };
+    const app = await buildApp({ families, telemetryPath: '/metrics', configNames: ['test'], maxRequests: 2 });
+    try {
+      const first = app.inject({ method: 'GET', url: '/metrics' });
+      const second = app.inject({ method: 'GET', url: '/metrics' });
+      while (held.length < 2) await new Promise((resolve) => setImmediate(resolve));
+      const third = await app.inject({ method: 'GET', url: '/metrics' });
+      expect(third.statusCode).toBe(503);
+      expect(third.body).toBe('Limit of concurrent requests reached (2), try again later.\n');
+      for (const release of held.splice(0)) release();
+      expect((await first).statusCode).toBe(200);
+      expect((await second).statusCode).toBe(200);
+      const fourth = app.inject({ method: 'GET', url: '/metrics' });
+      while (held.length < 1) await new Promise((resolve) => setImmediate(resolve));
+      held.splice(0).forEach((release) => release());
+      expect((await fourth).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -21,7 +21,22 @@ export interface AppOptions {
   integerLines?: IntegerLineWriter;
   /** Runs once a scrape's response is sent (the exporter gives malloc's free pages back to the kernel). */
   afterScrape?: () => void;
+  /** Scrapes served at once (`--web.max-requests`); more are answered 503 at once. 0 = no limit. */
+  maxRequests?: number;
+  /** Open connections (`--web.max-connections`); more are closed as they arrive. 0 = no limit. */
+  maxConnections?: number;
 }
+
+// Limits on what a client can make the server hold, after Go's net/http as node_exporter and
+// exporter-toolkit configure it: no endpoint takes a body, a request's headers and the whole request must
+// arrive within seconds (slowloris: a client trickling a byte now and then would otherwise keep its socket,
+// and the memory behind it, forever), and headers are capped by Node's default of 16 KiB (431).
+const SERVER_LIMITS = {
+  bodyLimit: 16 * 1024,
+  requestTimeout: 10_000,
+  // Node checks those timeouts every connectionsCheckingInterval (30 s by default): every 2 s instead.
+  http: { headersTimeout: 10_000, connectionsCheckingInterval: 2_000 },
+} as const;
 
 /**
  * The exposition chunk by chunk, letting the event loop run whenever the thread's time slice is used up.
@@ -38,7 +53,8 @@ async function* yieldingChunks(chunks: Iterable<string>): AsyncGenerator<string>
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const https = options.webConfig?.https;
-  const app = (https ? Fastify({ logger: false, https }) : Fastify({ logger: false })) as unknown as FastifyInstance;
+  const app = (https ? Fastify({ logger: false, https, ...SERVER_LIMITS }) : Fastify({ logger: false, ...SERVER_LIMITS })) as unknown as FastifyInstance;
+  if (options.maxConnections) app.server.maxConnections = options.maxConnections;
   if (options.webConfig) app.addHook('onRequest', accessControl(options.webConfig));
   // gzip at level 1, not zlib's default 6: Prometheus always asks for gzip, and a 100k-series exposition
   // (5.5 MB) then takes 13 ms of compression instead of 28, for an 11% larger body (588 KB instead of 528).
@@ -46,7 +62,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const afterScrape = options.afterScrape;
   const routeOptions = afterScrape ? { onResponse: async () => afterScrape() } : {};
+  const inFlight = { scrapes: 0 };
   app.get(options.telemetryPath, routeOptions, async (request, reply) => {
+    // As promhttp's MaxRequestsInFlight (node_exporter's --web.max-requests): refuse at once, never queue,
+    // so a flood of scrapes cannot pile up collections and their memory.
+    if (options.maxRequests && inFlight.scrapes >= options.maxRequests) {
+      return reply.code(503).type('text/plain; charset=utf-8').send(`Limit of concurrent requests reached (${options.maxRequests}), try again later.\n`);
+    }
+    inFlight.scrapes++;
+    reply.raw.once('close', () => inFlight.scrapes--);
     const { format, contentType } = negotiateFormat(request.headers.accept);
     const families = await options.families.families();
     reply.header('content-type', contentType);

@@ -27,6 +27,8 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'log.no-timestamps', kind: 'bool', default: false, help: 'Leave the date and time out of log lines.' },
   { name: 'web.listen-address', kind: 'string', default: ':9435', placeholder: 'ADDR', help: 'Address to listen on for HTTP requests.' },
   { name: 'web.telemetry-path', kind: 'string', default: '/metrics', placeholder: 'PATH', help: 'Path under which to expose metrics.' },
+  { name: 'web.max-requests', kind: 'int', default: 40, placeholder: 'N', help: 'Scrapes served at the same time; more are answered 503 at once (0 = no limit).' },
+  { name: 'web.max-connections', kind: 'int', default: 512, placeholder: 'N', help: 'Open HTTP connections; more are closed as they arrive (0 = no limit).' },
   { name: 'web.config.file', kind: 'string', default: '', placeholder: 'FILE', help: 'Prometheus exporter-toolkit web config (TLS, basic auth).' },
   { name: 'btf.path', kind: 'string', default: '', placeholder: 'FILE', help: 'BTF file to use instead of /sys/kernel/btf/vmlinux (e.g. from btfhub).' },
   { name: 'capabilities.keep', kind: 'string', default: 'all', placeholder: 'CAPS', help: 'Capabilities to keep once attached: all, none or a list like cap_bpf,cap_perfmon,cap_syslog.' },
@@ -50,6 +52,8 @@ export interface Flags {
   listenAddress: string;
   telemetryPath: string;
   webConfigFile: string;
+  maxRequests: number;
+  maxConnections: number;
   btfPath: string;
   capabilitiesKeep: string;
   dashboardPrometheusUrl: string;
@@ -140,6 +144,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       listenAddress: get('web.listen-address'),
       telemetryPath: get('web.telemetry-path'),
       webConfigFile: get('web.config.file'),
+      maxRequests: get('web.max-requests'),
+      maxConnections: get('web.max-connections'),
       btfPath: get('btf.path'),
       capabilitiesKeep: get('capabilities.keep'),
       dashboardPrometheusUrl: get('dashboard.prometheus-url'),

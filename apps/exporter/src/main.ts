@@ -115,6 +115,8 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     families: scraper,
     telemetryPath: flags.telemetryPath,
     configNames: flags.configNames,
+    maxRequests: flags.maxRequests,
+    maxConnections: flags.maxConnections,
     webConfig,
     mapsDump: flags.debug ? () => dumpMaps(attached, mapSource) : undefined,
     registerDashboard: async (server) => {
