@@ -61,6 +61,10 @@ describe('YAML 1.1 scalars, as yaml.v2 reads them', () => {
     expect(config.metrics.counters.map((c) => c.help)).toEqual(['yes', '010']);
   });
 
+  it.each(['~', 'null', 'Null', ''])('reads %j as null, which leaves a field at its default as in yaml.v2', (text) => {
+    expect(counter(`          size: 4\n          padding: ${text}`)).toMatchObject({ size: 4, padding: 0 });
+  });
+
   it('expands merge keys', () => {
     const label = counter('          <<: { size: 4, padding: 2 }');
     expect(label).toMatchObject({ size: 4, padding: 2 });
