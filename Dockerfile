@@ -1,8 +1,9 @@
 # Container image of the exporter: the .deb built by `nx run packaging:deb`, installed into Debian 12.
 # The image therefore has the package's layout exactly (see packaging/README.md for `docker run`).
 
-# Build stage: Debian 12 with Node.js 20 (the package ships this Node.js) and the BPF/addon toolchain.
-FROM node:20-bookworm AS build
+# Build stage: Debian 12 with Node.js 24 and the BPF/addon toolchain. npm ci also installs the pinned
+# node-linux-<arch> runtime, which the build runs on and the package ships.
+FROM node:24-bookworm AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         clang llvm libbpf-dev libelf-dev zlib1g-dev pkg-config make g++ python3 dpkg-dev binutils \

@@ -35,9 +35,17 @@ fi
 grep -qs ' /sys/fs/bpf bpf ' /proc/mounts || mount -t bpf bpf /sys/fs/bpf
 grep -qs ' /sys/kernel/tracing tracefs ' /proc/mounts || mount -t tracefs tracefs /sys/kernel/tracing
 
+# npm only fetches the packages: Node.js 24 itself is one of them (node-linux-<arch>, see
+# scripts/node-runtime.sh), so the machine's own node and npm may be any version Debian ships.
+if ! command -v npm >/dev/null; then
+  echo "setup.sh: installing npm (to fetch the pinned Node.js 24 and the dependencies)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+source scripts/node-runtime.sh
 NX_DAEMON=false npx nx run-many -t build --outputStyle=static
 
 if [ "${1:-}" = "--run" ]; then

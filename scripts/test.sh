@@ -20,6 +20,7 @@ stage() {
 }
 
 stage setup bash scripts/setup.sh
+source scripts/node-runtime.sh
 export NX_DAEMON=false
 # build-arm64: every example also compiles for arm64 (include/arm64/vmlinux.h).
 stage static-checks npx nx run-many -t typecheck lint format-check build-arm64 --outputStyle=static

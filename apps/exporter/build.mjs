@@ -25,10 +25,10 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node24',
   sourcemap: true,
   logLevel: 'warning',
-  // CommonJS dependencies (fastify, prom-client) call require(); give the ESM bundle a real one.
+  // CommonJS dependencies (fastify, @prometheus-io/client) call require(); give the ESM bundle a real one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   define: {
     __EBPF_EXPORTER_BUILD__: JSON.stringify({

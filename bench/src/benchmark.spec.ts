@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from './report';
 import { QUICK_PLAN, runBenchmark } from './run-benchmark';
+import { historyOff } from './scrape-cases';
 import { judgeTargets } from './targets';
 
 const isRoot = process.getuid?.() === 0;
@@ -12,9 +13,9 @@ describe.skipIf(!isRoot)('benchmark --quick (needs root: BPF map creation and pr
   it('measures every part of the harness end to end', async () => {
     const results = await runBenchmark(QUICK_PLAN);
 
-    expect(results.scrapes.map((r) => `${r.fixture.name} ${r.flags.length}`)).toEqual(['1k 1', '1k 0', 'hist 1']);
+    expect(results.scrapes.map((r) => `${r.fixture.name} ${historyOff(r.flags)}`)).toEqual(['1k true', '1k false', 'hist true']);
     for (const scrape of results.scrapes) {
-      expect(scrape.scrapeMs.samples).toBe(scrape.flags.length > 0 ? QUICK_PLAN.scrapes : QUICK_PLAN.defaultFlags.scrapes);
+      expect(scrape.scrapeMs.samples).toBe(historyOff(scrape.flags) ? QUICK_PLAN.scrapes : QUICK_PLAN.defaultFlags.scrapes);
       expect(scrape.floorMs.samples).toBe(QUICK_PLAN.floorRounds);
       expect(scrape.floorMs.median).toBeGreaterThan(0);
       expect(scrape.scrapeCpuMs.median).toBeGreaterThan(0);
@@ -27,9 +28,19 @@ describe.skipIf(!isRoot)('benchmark --quick (needs root: BPF map creation and pr
     expect(results.kernel.costs.every((c) => c.nsPerCall > 0)).toBe(true);
     expect(results.startup.examples.capable).toContain('syscalls');
     expect(results.startup.attachMs).toBeGreaterThan(0);
+    const pinned = results.footprint.runtimes.find((r) => r.runtime.name === 'pinned');
+    expect(pinned?.runtime.version).toMatch(/^v24\./);
+    for (const runtime of results.footprint.runtimes) {
+      expect(runtime.starterLines).toBeGreaterThan(50);
+      expect(runtime.idleRssMiB).toBeGreaterThan(0);
+      expect(runtime.starterCpuMs.samples).toBe(QUICK_PLAN.footprint.starterScrapes);
+      expect(runtime.fixtures.map((f) => [f.fixture, f.cpuMs.samples])).toEqual([['1k', QUICK_PLAN.footprint.fixtureScrapes]]);
+      expect(runtime.fixtures[0]?.cpuMs.median).toBeGreaterThan(0);
+    }
+    expect(results.footprint.runtimes.length + results.footprint.missing.length).toBe(2);
 
     // Quick mode judges nothing, but every target it has data for is listed.
     expect(judgeTargets(results).every((v) => v.met === undefined)).toBe(true);
-    expect(renderReport(results, '')).toContain('| counter 1k | history off | 1k |');
+    expect(renderReport(results, '')).toContain('| counter 1k | history off, no scrape timeout | 1k |');
   });
 });

@@ -39,13 +39,22 @@ function exporterLauncher(): string {
 
 const STARTED_LINE = /Started with \d+ programs found in the config in (\d+)ms/;
 
-export async function startExporter(configDir: string, names: readonly string[], extraFlags: readonly string[] = []): Promise<ExporterUnderTest> {
+/** The Node.js the launcher runs by default: the pinned one npm ci installs (package.json). */
+export const PINNED_NODE = join(REPO_ROOT, 'node_modules/.bin/node');
+
+export async function startExporter(
+  configDir: string,
+  names: readonly string[],
+  extraFlags: readonly string[] = [],
+  /** The Node.js binary the launcher execs (EBPF_EXPORTER_NODE): the footprint section compares runtimes. */
+  node: string = PINNED_NODE,
+): Promise<ExporterUnderTest> {
   const server = await startChildServer({
     command: exporterLauncher(),
     args: [`--config.dir=${configDir}`, `--config.names=${names.join(',')}`, '--web.listen-address=127.0.0.1:{port}', ...extraFlags],
     // On top of the launcher's own flags: gc() for the memory soak (it changes nothing else about how V8
     // collects) and the probe. The launcher execs node, which keeps the IPC channel.
-    env: { ...process.env, NODE_OPTIONS: `--expose-gc --import ${join(BENCH_BUILD, 'loop-delay-probe.mjs')}` },
+    env: { ...process.env, EBPF_EXPORTER_NODE: node, NODE_OPTIONS: `--expose-gc --import ${join(BENCH_BUILD, 'loop-delay-probe.mjs')}` },
     cwd: REPO_ROOT,
     readyPattern: /Listening on /,
     readyTimeoutMs: 60_000,

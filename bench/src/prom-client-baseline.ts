@@ -5,7 +5,7 @@
 //
 //   node --import tsx bench/src/prom-client-baseline.ts <entries> <port>
 import { createServer } from 'node:http';
-import { Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from '@prometheus-io/client';
 import { counterSeries } from './fixture-series';
 
 const [entriesArg, portArg] = process.argv.slice(2);

@@ -1,7 +1,8 @@
 // BENCHMARKS.md (and the table printed by `npx nx bench bench`), rendered from one run's results.
 import { scrapeOf, type BenchmarkResults } from './results';
 import { WARM_UP_ROUNDS } from './phase-breakdown';
-import { GCS_PER_TENTH } from './scrape-cases';
+import { GCS_PER_TENTH, historyOff } from './scrape-cases';
+import { STARTER_CONFIGS } from './footprint';
 import { judgeTargets } from './targets';
 
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
@@ -20,7 +21,7 @@ export function renderScrapeTable(results: BenchmarkResults): string {
     ['map', 'exporter flags', 'series', 'body MiB', 'C floor ms', 'scrape median ms', 'p99 ms', 'n', 'gzip median ms', 'cold ms', 'x floor', 'CPU ms (exporter / floor)', 'max loop stall ms', 'slowest other request ms', 'RSS / peak MiB'],
     results.scrapes.map((r) => [
       r.fixture.kind === 'counter' ? `counter ${r.fixture.name}` : `histogram ${r.fixture.series}x${r.fixture.entries / r.fixture.series}`,
-      r.flags.length === 0 ? 'defaults (history on)' : 'history off',
+      historyOff(r.flags) ? 'history off, no scrape timeout' : 'history on, no scrape timeout',
       seriesLabel(r.fixture.series),
       r.bodyMiB.toFixed(2),
       ms(r.floorMs.median),
@@ -86,6 +87,21 @@ export function renderKernelTable(results: BenchmarkResults): string {
   );
 }
 
+export function renderFootprintTable(results: BenchmarkResults): string {
+  const fixtures = results.footprint.runtimes[0]?.fixtures ?? [];
+  return table(
+    ['Node.js', 'starter lines', 'idle RSS / peak MiB', 'idle CPU ms/s', 'starter CPU ms/scrape (median / p99)', ...fixtures.map((f) => `${seriesLabel(f.series)} CPU ms/scrape`)],
+    results.footprint.runtimes.map((r) => [
+      `${r.runtime.version} (${r.runtime.name})`,
+      String(r.starterLines),
+      `${r.idleRssMiB.toFixed(1)} / ${r.idlePeakRssMiB.toFixed(1)}`,
+      ms(r.idleCpuMsPerSecond),
+      `${ms(r.starterCpuMs.median)} / ${ms(r.starterCpuMs.p99)}`,
+      ...r.fixtures.map((f) => ms(f.cpuMs.median)),
+    ]),
+  );
+}
+
 export function renderTargets(results: BenchmarkResults): string {
   return table(
     ['target', 'measured', 'met'],
@@ -121,6 +137,12 @@ ${renderBaselineTable(results)}
 ## Kernel side (getpid with a tp_btf sys_enter probe, ${results.kernel.calls} calls x ${results.kernel.rounds} rounds)
 
 ${renderKernelTable(results)}
+
+## Per-node footprint (starter configs ${STARTER_CONFIGS.join(', ')} with default flags; fixtures with history off)
+
+${renderFootprintTable(results)}
+
+Idle RSS is read after ${results.quick ? 'a few' : '10'} scrapes and an idle pause; a scrape's CPU is all threads' time with the idle rate over its wall time taken out.${results.footprint.missing.map((m) => ` Not measured: ${m.name} Node.js (${m.reason}).`).join('')}
 
 ## Startup
 

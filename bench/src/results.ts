@@ -1,6 +1,7 @@
+import type { FootprintResult } from './footprint';
 import type { KernelOverhead } from './kernel-overhead';
 import type { PhaseBreakdown } from './phase-breakdown';
-import type { BaselineResult, ScrapeCaseResult } from './scrape-cases';
+import { historyOff, type BaselineResult, type ScrapeCaseResult } from './scrape-cases';
 import type { StartupResult } from './startup';
 
 export interface MachineState {
@@ -21,9 +22,10 @@ export interface BenchmarkResults {
   phases: PhaseBreakdown[];
   kernel: KernelOverhead;
   startup: StartupResult;
+  footprint: FootprintResult;
 }
 
 /** The scrape case of a fixture measured on the scrape path alone (dashboard history off). */
 export function scrapeOf(results: BenchmarkResults, fixture: string): ScrapeCaseResult | undefined {
-  return results.scrapes.find((r) => r.fixture.name === fixture && r.flags.length > 0);
+  return results.scrapes.find((r) => r.fixture.name === fixture && historyOff(r.flags));
 }

@@ -1,11 +1,12 @@
 // One benchmark run: every scrape case, the baselines, the getpid probes and the startup, in that order.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release } from 'node:os';
+import { measureFootprint, type FootprintPlan } from './footprint';
 import { measureKernelOverhead } from './kernel-overhead';
 import { measurePhases } from './phase-breakdown';
 import { REPO_ROOT } from './paths';
 import type { BenchmarkResults } from './results';
-import { COUNTER_CASES, HISTOGRAM_CASE, HISTORY_OFF, runBaseline, runScrapeCase, type FixtureCase } from './scrape-cases';
+import { COUNTER_CASES, HISTOGRAM_CASE, HISTORY_OFF, HISTORY_ON, runBaseline, runScrapeCase, type FixtureCase } from './scrape-cases';
 import { measureStartup } from './startup';
 
 export interface RunPlan {
@@ -26,6 +27,7 @@ export interface RunPlan {
   getpid: { calls: number; rounds: number };
   startupRuns: number;
   probeIntervalMs: number;
+  footprint: Omit<FootprintPlan, 'fixtures'> & { fixtures: readonly string[] };
 }
 
 const byName = (...names: string[]) => COUNTER_CASES.filter((c) => names.includes(c.name));
@@ -44,6 +46,7 @@ export const FULL_PLAN: RunPlan = {
   getpid: { calls: 1_000_000, rounds: 5 },
   startupRuns: 3,
   probeIntervalMs: 25,
+  footprint: { warmScrapes: 10, idleWindowMs: 10_000, starterScrapes: 100, fixtures: ['10k', '100k'], fixtureScrapes: 20 },
 };
 
 /** Small sizes, a few repetitions: proves the harness works end to end, judges nothing. */
@@ -61,6 +64,7 @@ export const QUICK_PLAN: RunPlan = {
   getpid: { calls: 20_000, rounds: 1 },
   startupRuns: 1,
   probeIntervalMs: 25,
+  footprint: { warmScrapes: 10, idleWindowMs: 1000, starterScrapes: 5, fixtures: ['1k'], fixtureScrapes: 2 },
 };
 
 function revision(): string {
@@ -81,7 +85,7 @@ export async function runBenchmark(plan: RunPlan, progress: (line: string) => vo
     scrapes.push(await runScrapeCase(fixture, { ...options, scrapes: plan.scrapes, soakScrapes, exporterFlags: HISTORY_OFF }));
     if (fixture.name === plan.defaultFlags.fixture) {
       progress(`scrape ${fixture.name} with default flags...`);
-      scrapes.push(await runScrapeCase(fixture, { ...options, scrapes: plan.defaultFlags.scrapes, soakScrapes: 0, exporterFlags: [] }));
+      scrapes.push(await runScrapeCase(fixture, { ...options, scrapes: plan.defaultFlags.scrapes, soakScrapes: 0, exporterFlags: HISTORY_ON }));
     }
   }
   const baselines = [];
@@ -98,6 +102,7 @@ export async function runBenchmark(plan: RunPlan, progress: (line: string) => vo
   const kernel = await measureKernelOverhead(plan.getpid.calls, plan.getpid.rounds);
   progress('startup...');
   const startup = await measureStartup(plan.startupRuns);
+  const footprint = await measureFootprint({ ...plan.footprint, fixtures: byName(...plan.footprint.fixtures) }, progress);
   return {
     quick: plan.quick,
     date: new Date().toISOString(),
@@ -108,5 +113,6 @@ export async function runBenchmark(plan: RunPlan, progress: (line: string) => vo
     phases,
     kernel,
     startup,
+    footprint,
   };
 }

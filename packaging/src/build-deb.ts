@@ -1,7 +1,8 @@
 // Builds dist/ebpf-exporter_<version>_<arch>.deb from the built exporter (dist/apps/exporter) and the
 // compiled examples: stages the installed tree, writes DEBIAN/ metadata, and lets dpkg-deb pack it.
-// The Node.js runtime that runs the build is shipped privately in /usr/lib/ebpf-exporter: Debian 12's
-// nodejs is 18, too old for Fastify 5, and a private copy keeps the package installable from Debian's
+// The Node.js runtime that runs the build (Node 24, from the npm package node-linux-<arch> that npm ci
+// installs) is shipped privately in /usr/lib/ebpf-exporter: Debian 12's nodejs is 18, past its end of
+// life and too old for Fastify 5, and a private copy keeps the package installable from Debian's
 // own archive alone (its shared-library dependencies are declared like any other binary's).
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
@@ -18,6 +19,8 @@ import { renderManPage } from './manual-page';
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const DEBIAN_DIR = join(REPO_ROOT, 'packaging/debian');
 const MAINTAINER = 'ebpf-exporter-ts maintainers <maintainers@users.noreply.r-seed-a253a737.example>';
+// The oldest Node.js line still supported upstream (24 LTS); package.json engines says the same.
+const MIN_NODE_MAJOR = 24;
 
 export interface BuildDebOptions {
   /** Directory the .deb is written to (default: <repo>/dist). */
@@ -37,6 +40,7 @@ export interface BuiltDeb {
 export async function buildDeb(options: BuildDebOptions = {}): Promise<BuiltDeb> {
   const outDir = options.outDir ?? join(REPO_ROOT, 'dist');
   const nodeBinary = options.nodeBinary ?? process.execPath;
+  await assertSupportedNode(nodeBinary);
   const exporterDist = join(REPO_ROOT, 'dist/apps/exporter');
   for (const built of ['main.mjs', 'main.mjs.map', 'bpf_native.node', 'dashboard/index.html']) {
     if (!existsSync(join(exporterDist, built))) throw new Error(`${join(exporterDist, built)} is missing: run \`npx nx build exporter\` first`);
@@ -138,6 +142,15 @@ async function exampleNames(): Promise<string[]> {
   const missing = names.filter((name) => !files.includes(`${name}.bpf.o`));
   if (missing.length > 0) throw new Error(`examples/${missing[0]}.bpf.o is missing: run \`npx nx build examples\` first`);
   return names.sort();
+}
+
+/** The package must not ship a Node.js past its end of life (a build run by the machine's own node 20 would). */
+async function assertSupportedNode(nodeBinary: string): Promise<void> {
+  const version = (await execa(nodeBinary, ['--version'])).stdout.trim();
+  const major = Number(/^v(\d+)\./.exec(version)?.[1]);
+  if (!(major >= MIN_NODE_MAJOR)) {
+    throw new Error(`${nodeBinary} is Node.js ${version}; the package ships Node.js ${MIN_NODE_MAJOR} or newer (run the build from node_modules/.bin, as nx does)`);
+  }
 }
 
 /** The license of the Node.js that is shipped: beside a tarball install, or in Debian's doc directory. */

@@ -8,8 +8,11 @@ import { KernelMatrixError, loadKernelMatrix, selectKernels, type KernelSpec } f
 import { KernelUnavailableError } from './kernel-sources.ts';
 import { matrixFailed, parseRunnerReport, renderMarkdown, type KernelOutcome, type MatrixReport, type MatrixRow } from './matrix-report.ts';
 
-/** The example suite's runner (examples/harness/check.ts); run with tsx as an import hook, which spares tsx's CLI process. */
-export const RUNNER = ['node', '--import', 'tsx', 'examples/harness/check.ts'];
+/**
+ * The example suite's runner (examples/harness/check.ts); run with tsx as an import hook, which spares tsx's CLI process.
+ * The guest shares the host's root, so it runs on the very Node.js binary the matrix runs on (24, from node_modules).
+ */
+export const RUNNER = [process.execPath, '--import', 'tsx', 'examples/harness/check.ts'];
 
 const OPTIONS = {
   kernels: { type: 'string', value: 'a,b', help: 'kernel ids from vm/kernels.yaml (default: all)' },

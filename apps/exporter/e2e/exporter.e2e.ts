@@ -88,6 +88,9 @@ describe('exporter with the starter examples', () => {
     expect(attached.every((s) => s.value === 1)).toBe(true);
     expect(named(samples, 'ebpf_exporter_decoder_errors_total').map((s) => s.value)).toEqual([0, 0, 0]);
     expect(named(samples, 'ebpf_exporter_build_info')).toHaveLength(1);
+    // The launcher runs the pinned Node.js 24 from node_modules, not the machine's own (20, end of life).
+    expect(named(samples, 'ebpf_exporter_build_info')[0]?.labels.goversion).toMatch(/^node24\./);
+    expect(named(samples, 'nodejs_version_info')[0]?.labels.major).toBe('24');
     expect(named(samples, 'process_resident_memory_bytes')[0]?.value).toBeGreaterThan(0);
   });
 

@@ -4,19 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { buildApp, type AppOptions } from './app';
 
 // A counter family kept in columns, as the collector hands big maps over.
-const family = {
-  name: 'ops_total',
-  help: 'Ops',
-  type: 'counter',
-  columns: {
-    labelNames: ['op'],
-    labels: labelArenaOf(Array.from({ length: 3000 }, (_, i) => renderLabelPairs(['op'], [`op${i}`]))),
-    values: Float64Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? i + 0.5 : i)),
-  },
-  get series(): never {
-    throw new Error('the server must stream the columns');
-  },
-} as unknown as MetricFamily;
+const columnFamily = (count: number) =>
+  ({
+    name: 'ops_total',
+    help: 'Ops',
+    type: 'counter',
+    columns: {
+      labelNames: ['op'],
+      labels: labelArenaOf(Array.from({ length: count }, (_, i) => renderLabelPairs(['op'], [`op${i}`]))),
+      values: Float64Array.from({ length: count }, (_, i) => (i % 7 === 0 ? i + 0.5 : i)),
+    },
+    get series(): never {
+      throw new Error('the server must stream the columns');
+    },
+  }) as unknown as MetricFamily;
+// ~90 KB of exposition: more than the server sends as one string, so it is streamed.
+const family = columnFamily(3000);
 
 async function scrape(options: Partial<AppOptions>): Promise<string> {
   const app = await buildApp({ families: { families: async () => [family] }, telemetryPath: '/metrics', configNames: ['test'], ...options });
@@ -36,10 +39,13 @@ describe('the telemetry route', () => {
     expect(await scrape({ integerLines: integerLineWriter() })).toBe(expected);
   });
 
-  it('runs afterScrape once per scrape', async () => {
-    let calls = 0;
-    await scrape({ afterScrape: () => void calls++ });
-    expect(calls).toBe(1);
+  it('sends small and large expositions whole, and tells afterScrape once how much it sent', async () => {
+    for (const sent of [columnFamily(10), family]) {
+      const sizes: number[] = [];
+      const body = await scrape({ families: { families: async () => [sent] }, afterScrape: (chars) => void sizes.push(chars) });
+      expect(body).toBe(formatText([sent]));
+      expect(sizes).toEqual([body.length]);
+    }
   });
 });
 

@@ -20,7 +20,8 @@ export interface AppOptions {
   /** The addon's writer for integer-valued lines (see IntegerLineWriter); tests leave it to JavaScript. */
   integerLines?: IntegerLineWriter;
   /** Runs once a scrape's response is sent (the exporter gives malloc's free pages back to the kernel). */
-  afterScrape?: () => void;
+  /** Called once each scrape's answer is sent, with its size in characters. */
+  afterScrape?: (exposedChars: number) => void;
   /** Scrapes served at once (`--web.max-requests`); more are answered 503 at once. 0 = no limit. */
   maxRequests?: number;
   /** Open connections (`--web.max-connections`); more are closed as they arrive. 0 = no limit. */
@@ -38,15 +39,24 @@ const SERVER_LIMITS = {
   http: { headersTimeout: 10_000, connectionsCheckingInterval: 2_000 },
 } as const;
 
+/** Expositions longer than this are streamed; shorter ones are sent as one string. */
+const STREAM_ABOVE_CHARS = 64 * 1024;
+
 /**
  * The exposition chunk by chunk, letting the event loop run whenever the thread's time slice is used up.
  * Backpressure alone does not: on a fast (loopback) connection every socket write completes at once, so a
  * stream over the plain chunk iterator formatted a 1M-series scrape in one go and held every other request
- * for seconds.
+ * for seconds. `sent` counts the bytes handed on (UTF-16 units: the exposition is ASCII but for label values).
  */
-async function* yieldingChunks(chunks: Iterable<string>): AsyncGenerator<string> {
-  for (const chunk of chunks) {
+async function* yieldingChunks(head: readonly string[], rest: Iterator<string>, sent: { bytes: number }): AsyncGenerator<string> {
+  for (const chunk of head) {
+    sent.bytes += chunk.length;
     yield chunk;
+    await threadSlicer.pause();
+  }
+  for (let next = rest.next(); !next.done; next = rest.next()) {
+    sent.bytes += next.value.length;
+    yield next.value;
     await threadSlicer.pause();
   }
 }
@@ -61,7 +71,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 1024, zlibOptions: { level: 1 } });
 
   const afterScrape = options.afterScrape;
-  const routeOptions = afterScrape ? { onResponse: async () => afterScrape() } : {};
+  const exposed = new WeakMap<object, { bytes: number }>();
+  const routeOptions = afterScrape ? { onResponse: async (request: object) => afterScrape(exposed.get(request)?.bytes ?? 0) } : {};
   const inFlight = { scrapes: 0 };
   app.get(options.telemetryPath, routeOptions, async (request, reply) => {
     // As promhttp's MaxRequestsInFlight (node_exporter's --web.max-requests): refuse at once, never queue,
@@ -74,8 +85,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const { format, contentType } = negotiateFormat(request.headers.accept);
     const families = await options.families.families();
     reply.header('content-type', contentType);
-    const chunks = textChunks(families, format, options.integerLines ? { integerLines: options.integerLines } : {});
-    return reply.send(Readable.from(yieldingChunks(chunks)));
+    const chunks = textChunks(families, format, options.integerLines ? { integerLines: options.integerLines } : {})[Symbol.iterator]();
+    // A small exposition (the usual case: the starter configs write ~20 KB) goes out as one string,
+    // without the stream, generator and pauses a large one needs.
+    const head: string[] = [];
+    let headChars = 0;
+    let next = chunks.next();
+    for (; !next.done && headChars < STREAM_ABOVE_CHARS; next = chunks.next()) {
+      head.push(next.value);
+      headChars += next.value.length;
+    }
+    const sent = { bytes: 0 };
+    exposed.set(request, sent);
+    if (next.done) {
+      sent.bytes = headChars;
+      return reply.send(head.join(''));
+    }
+    head.push(next.value);
+    return reply.send(Readable.from(yieldingChunks(head, chunks, sent)));
   });
 
   const mapsDump = options.mapsDump;

@@ -85,17 +85,35 @@ export function reorderArena(arena: LabelArena, indexes: Int32Array): LabelArena
   return { bytes: arena.bytes, starts: indexes.map((i) => arena.starts[i] as number), ends: indexes.map((i) => arena.ends[i] as number) };
 }
 
-/** Byte order of two texts; equal to their string order when neither holds a character from U+E000 up. */
-export function compareArenaTexts(left: LabelArena, i: number, right: LabelArena, j: number): number {
-  let a = left.starts[i] as number;
-  const aEnd = left.ends[i] as number;
-  let b = right.starts[j] as number;
-  const bEnd = right.ends[j] as number;
-  for (; a < aEnd && b < bEnd; a++, b++) {
-    const difference = (left.bytes[a] as number) - (right.bytes[b] as number);
-    if (difference !== 0) return difference;
-  }
-  return aEnd - a - (bEnd - b);
+/**
+ * Byte order of texts of `left` against texts of `right` (indexes); equal to their string order when
+ * neither holds a character from U+E000 up. Equal prefixes are stepped over 4 bytes at a time as
+ * big-endian words, which order like their bytes: the first scrape of a million series makes ~20M of
+ * these comparisons, and byte by byte they were a third of its time.
+ */
+export function arenaTextOrder(left: LabelArena, right: LabelArena): (i: number, j: number) => number {
+  const leftBytes = left.bytes;
+  const rightBytes = right.bytes;
+  const leftWords = new DataView(leftBytes.buffer, leftBytes.byteOffset, leftBytes.byteLength);
+  const rightWords = right === left ? leftWords : new DataView(rightBytes.buffer, rightBytes.byteOffset, rightBytes.byteLength);
+  const { starts: leftStarts, ends: leftEnds } = left;
+  const { starts: rightStarts, ends: rightEnds } = right;
+  return (i, j) => {
+    let a = leftStarts[i] as number;
+    const aEnd = leftEnds[i] as number;
+    let b = rightStarts[j] as number;
+    const bEnd = rightEnds[j] as number;
+    for (; a + 4 <= aEnd && b + 4 <= bEnd; a += 4, b += 4) {
+      const x = leftWords.getUint32(a);
+      const y = rightWords.getUint32(b);
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    for (; a < aEnd && b < bEnd; a++, b++) {
+      const difference = (leftBytes[a] as number) - (rightBytes[b] as number);
+      if (difference !== 0) return difference;
+    }
+    return aEnd - a - (bEnd - b);
+  };
 }
 
 /** An arena holding `texts` in order. */

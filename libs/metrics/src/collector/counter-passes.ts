@@ -7,7 +7,7 @@
 import { SKIP, type Skip } from '../decoders/decoder';
 import { labelValuesSortKey } from '../exposition/sort-families';
 import { parseLabelValues } from '../exposition/escape';
-import { arenaSize, compareArenaTexts, EMPTY_ARENA, LabelArenaBuilder, labelTextAt, reorderArena } from '../label-arena';
+import { arenaSize, arenaTextOrder, EMPTY_ARENA, LabelArenaBuilder, labelTextAt, reorderArena } from '../label-arena';
 import type { LabelArena } from '../model';
 import { hashBytes } from './byte-key-lru';
 import { forEachSlice, forEachSliced, type MapEntries, type Slicing } from './map-entries';
@@ -234,10 +234,7 @@ interface Ordering {
 /** Plain texts compare as their bytes; others by sort keys parsed back from their texts, old ones on demand. */
 function orderingOf(old: SeriesTexts, fresh: SeriesTexts): Ordering {
   if (old.plain && fresh.plain) {
-    return {
-      fresh: (a, b) => compareArenaTexts(fresh.labels, a, fresh.labels, b),
-      freshToOld: (f, o) => compareArenaTexts(fresh.labels, f, old.labels, o),
-    };
+    return { fresh: arenaTextOrder(fresh.labels, fresh.labels), freshToOld: arenaTextOrder(fresh.labels, old.labels) };
   }
   const keyOf = (labels: LabelArena, index: number) => labelValuesSortKey(parseLabelValues(labelTextAt(labels, index)));
   const freshKeys = Array.from({ length: arenaSize(fresh.labels) }, (_, f) => keyOf(fresh.labels, f));
