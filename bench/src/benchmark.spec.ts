@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from './report';
 import { QUICK_PLAN, runBenchmark } from './run-benchmark';
+import { FLOOR_CASES } from './footprint';
 import { historyOff } from './scrape-cases';
 import { judgeTargets } from './targets';
 
@@ -33,6 +34,8 @@ describe.skipIf(!isRoot)('benchmark --quick (needs root: BPF map creation and pr
     for (const runtime of results.footprint.runtimes) {
       expect(runtime.starterLines).toBeGreaterThan(50);
       expect(runtime.idleRssMiB).toBeGreaterThan(0);
+      expect(runtime.floors.map((f) => f.name)).toEqual(FLOOR_CASES.map((f) => f.name));
+      expect(runtime.floors.every((f) => f.rssMiB > 0)).toBe(true);
       expect(runtime.starterCpuMs.samples).toBe(QUICK_PLAN.footprint.starterScrapes);
       expect(runtime.fixtures.map((f) => [f.fixture, f.cpuMs.samples])).toEqual([['1k', QUICK_PLAN.footprint.fixtureScrapes]]);
       expect(runtime.fixtures[0]?.cpuMs.median).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startChildServer } from './child-server';
 import { PINNED_NODE, startExporter, type ExporterUnderTest } from './exporter-under-test';
 import { countSamples, counterSeries } from './fixture-series';
 import { timedGet } from './http-client';
@@ -16,6 +17,9 @@ import { summarise, type Summary } from './stats';
 
 /** The configs the README and the packaged service start with. */
 export const STARTER_CONFIGS = ['timers', 'biolatency', 'percpu-softirq'] as const;
+
+/** The V8 flags the launchers (./ebpf_exporter, the .deb's) run the exporter with. */
+const LAUNCHER_V8_FLAGS = ['--max-semi-space-size=4'];
 
 /** The machine's own Node.js, measured as "the old runtime" while it is still installed. */
 const SYSTEM_NODE = '/usr/bin/node';
@@ -45,8 +49,36 @@ export interface FixtureCpu {
   cpuMs: Summary;
 }
 
+/** A server as small as it gets on a runtime, to show how much of the idle RSS is the platform's. */
+export interface FloorCase {
+  name: string;
+  /** An ES module run with `node --input-type=module -e`; `PORT` is replaced, and it prints "listening". */
+  script: string;
+}
+
+const SAMPLE_BODY = "'ebpf_exporter_floor_total 1\\n'.repeat(200)";
+
+export const FLOOR_CASES: readonly FloorCase[] = [
+  { name: 'Node.js alone', script: "setInterval(() => {}, 1 << 30); console.log('listening');" },
+  {
+    name: 'node:http serving 200 lines',
+    script: `import { createServer } from 'node:http'; createServer((_, res) => res.end(${SAMPLE_BODY})).listen(PORT, '127.0.0.1', () => console.log('listening'));`,
+  },
+  {
+    name: 'Fastify serving 200 lines',
+    script: `import Fastify from 'fastify'; const app = Fastify(); app.get('/metrics', async () => ${SAMPLE_BODY}); await app.listen({ port: PORT, host: '127.0.0.1' }); console.log('listening');`,
+  },
+];
+
+export interface FloorRss {
+  name: string;
+  rssMiB: number;
+}
+
 export interface RuntimeFootprint {
   runtime: Runtime;
+  /** The floor cases' RSS after the same warm-up scrapes, with the launcher's V8 flags. */
+  floors: FloorRss[];
   /** Exposition lines (samples) of one starter scrape. */
   starterLines: number;
   idleRssMiB: number;
@@ -108,7 +140,7 @@ async function idleCpuRate(exporter: ExporterUnderTest, windowMs: number): Promi
   return (exporter.cpuMs() - before) / (performance.now() - started);
 }
 
-async function starterFootprint(runtime: Runtime, plan: FootprintPlan): Promise<Omit<RuntimeFootprint, 'fixtures'>> {
+async function starterFootprint(runtime: Runtime, plan: FootprintPlan): Promise<Omit<RuntimeFootprint, 'fixtures' | 'floors'>> {
   // Default flags: the footprint of the exporter as it is deployed, dashboard history included.
   const exporter = await startExporter(join(REPO_ROOT, 'examples'), STARTER_CONFIGS, [], runtime.binary);
   try {
@@ -123,6 +155,23 @@ async function starterFootprint(runtime: Runtime, plan: FootprintPlan): Promise<
     return { runtime, starterLines, idleRssMiB: rssMiB, idlePeakRssMiB: peakRssMiB, idleCpuMsPerSecond: idleCpuMsPerMs * 1000, starterCpuMs };
   } finally {
     await exporter.stop();
+  }
+}
+
+async function floorRss(runtime: Runtime, floor: FloorCase, plan: FootprintPlan): Promise<FloorRss> {
+  const server = await startChildServer({
+    command: runtime.binary,
+    args: [...LAUNCHER_V8_FLAGS, '--input-type=module', '-e', floor.script.replaceAll('PORT', '{port}')],
+    cwd: REPO_ROOT,
+    readyPattern: /listening/,
+    readyTimeoutMs: 30_000,
+  });
+  try {
+    if (floor.script.includes('PORT')) for (let i = 0; i < plan.warmScrapes; i++) await scrapeOk(`http://127.0.0.1:${server.port}/metrics`);
+    await sleep(plan.idleWindowMs / 10);
+    return { name: floor.name, rssMiB: server.memory().rssMiB };
+  } finally {
+    await server.stop();
   }
 }
 
@@ -149,6 +198,9 @@ export async function measureFootprint(plan: FootprintPlan, progress: (line: str
   const { runtimes, missing } = runtimesToCompare();
   const measured: RuntimeFootprint[] = [];
   for (const runtime of runtimes) {
+    progress(`footprint ${runtime.version} floors...`);
+    const floors: FloorRss[] = [];
+    for (const floor of FLOOR_CASES) floors.push(await floorRss(runtime, floor, plan));
     progress(`footprint ${runtime.version} starters...`);
     const starter = await starterFootprint(runtime, plan);
     const fixtures: FixtureCpu[] = [];
@@ -156,7 +208,7 @@ export async function measureFootprint(plan: FootprintPlan, progress: (line: str
       progress(`footprint ${runtime.version} ${fixture.name}...`);
       fixtures.push(await fixtureCpu(runtime, fixture, plan.fixtureScrapes));
     }
-    measured.push({ ...starter, fixtures });
+    measured.push({ ...starter, floors, fixtures });
   }
   return { runtimes: measured, missing };
 }

@@ -102,6 +102,14 @@ export function renderFootprintTable(results: BenchmarkResults): string {
   );
 }
 
+export function renderFloorTable(results: BenchmarkResults): string {
+  const floors = results.footprint.runtimes[0]?.floors ?? [];
+  return table(
+    ['Node.js', ...floors.map((f) => `${f.name} MiB`), 'the exporter, starter configs MiB'],
+    results.footprint.runtimes.map((r) => [`${r.runtime.version} (${r.runtime.name})`, ...r.floors.map((f) => f.rssMiB.toFixed(1)), r.idleRssMiB.toFixed(1)]),
+  );
+}
+
 export function renderTargets(results: BenchmarkResults): string {
   return table(
     ['target', 'measured', 'met'],
@@ -141,6 +149,10 @@ ${renderKernelTable(results)}
 ## Per-node footprint (starter configs ${STARTER_CONFIGS.join(', ')} with default flags; fixtures with history off)
 
 ${renderFootprintTable(results)}
+
+Where the idle RSS starts (same run, same V8 flags as the launchers, RSS after the same scrapes):
+
+${renderFloorTable(results)}
 
 Idle RSS is read after ${results.quick ? 'a few' : '10'} scrapes and an idle pause; a scrape's CPU is all threads' time with the idle rate over its wall time taken out.${results.footprint.missing.map((m) => ` Not measured: ${m.name} Node.js (${m.reason}).`).join('')}
 
