@@ -34,7 +34,9 @@ export interface Runtime {
 export interface FootprintPlan {
   /** Scrapes before idle memory is read (the issue: after 10). */
   warmScrapes: number;
-  /** How long the background CPU (no scrapes) is measured. */
+  /** How long the exporter is left alone after the warm-up scrapes (V8's memory reducer starts 8 s in). */
+  settleMs: number;
+  /** How long the background CPU (no scrapes) is measured, after settling. */
   idleWindowMs: number;
   /** Timed starter scrapes. */
   starterScrapes: number;
@@ -149,6 +151,7 @@ async function starterFootprint(runtime: Runtime, plan: FootprintPlan): Promise<
     if (first.status !== 200) throw new Error(`starter scrape answered ${first.status}`);
     const starterLines = sampleLines(first.text ?? '');
     for (let i = 1; i < plan.warmScrapes; i++) await scrapeOk(url);
+    await sleep(plan.settleMs);
     const idleCpuMsPerMs = await idleCpuRate(exporter, plan.idleWindowMs);
     const { rssMiB, peakRssMiB } = exporter.memory();
     const starterCpuMs = await scrapeCpu(exporter, url, plan.starterScrapes, idleCpuMsPerMs);
@@ -168,7 +171,7 @@ async function floorRss(runtime: Runtime, floor: FloorCase, plan: FootprintPlan)
   });
   try {
     if (floor.script.includes('PORT')) for (let i = 0; i < plan.warmScrapes; i++) await scrapeOk(`http://127.0.0.1:${server.port}/metrics`);
-    await sleep(plan.idleWindowMs / 10);
+    await sleep(plan.settleMs);
     return { name: floor.name, rssMiB: server.memory().rssMiB };
   } finally {
     await server.stop();

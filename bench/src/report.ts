@@ -150,11 +150,11 @@ ${renderKernelTable(results)}
 
 ${renderFootprintTable(results)}
 
-Where the idle RSS starts (same run, same V8 flags as the launchers, RSS after the same scrapes):
+Where the idle RSS starts (same run, same V8 flags as the launchers, RSS after the same scrapes and pause):
 
 ${renderFloorTable(results)}
 
-Idle RSS is read after ${results.quick ? 'a few' : '10'} scrapes and an idle pause; a scrape's CPU is all threads' time with the idle rate over its wall time taken out.${results.footprint.missing.map((m) => ` Not measured: ${m.name} Node.js (${m.reason}).`).join('')}
+Idle RSS and idle CPU are read after ${results.quick ? 'a few' : '10'} scrapes and ${results.quick ? 'no' : 'a 20 s'} pause (V8 gives memory back from 8 s on); a scrape's CPU is all threads' time with the idle rate over its wall time taken out.${results.footprint.missing.map((m) => ` Not measured: ${m.name} Node.js (${m.reason}).`).join('')}
 
 ## Startup
 

@@ -46,7 +46,7 @@ export const FULL_PLAN: RunPlan = {
   getpid: { calls: 1_000_000, rounds: 5 },
   startupRuns: 3,
   probeIntervalMs: 25,
-  footprint: { warmScrapes: 10, idleWindowMs: 10_000, starterScrapes: 100, fixtures: ['10k', '100k'], fixtureScrapes: 20 },
+  footprint: { warmScrapes: 10, settleMs: 20_000, idleWindowMs: 10_000, starterScrapes: 100, fixtures: ['10k', '100k'], fixtureScrapes: 20 },
 };
 
 /** Small sizes, a few repetitions: proves the harness works end to end, judges nothing. */
@@ -64,7 +64,7 @@ export const QUICK_PLAN: RunPlan = {
   getpid: { calls: 20_000, rounds: 1 },
   startupRuns: 1,
   probeIntervalMs: 25,
-  footprint: { warmScrapes: 10, idleWindowMs: 1000, starterScrapes: 5, fixtures: ['1k'], fixtureScrapes: 2 },
+  footprint: { warmScrapes: 10, settleMs: 0, idleWindowMs: 1000, starterScrapes: 5, fixtures: ['1k'], fixtureScrapes: 2 },
 };
 
 function revision(): string {

@@ -13,10 +13,11 @@ import { runInNewContext } from 'node:vm';
 export const GARBAGE_LIMIT_BYTES = 32 * 2 ** 20;
 
 /**
- * Below this many characters a scrape leaves too little garbage to look for (a 20k-series exposition is
- * ~1 MB); the check itself (memoryUsage() and malloc_trim(), ~0.2 ms) was a fifth of a small scrape's CPU.
+ * Below this many characters (an exposition small enough to be sent as one string, ~1,500 series) a scrape
+ * leaves too little garbage to look for; the check itself (memoryUsage() and malloc_trim(), ~0.2 ms) was
+ * a fifth of a small scrape's CPU. Larger scrapes are checked every time, as they were before.
  */
-export const SMALL_SCRAPE_CHARS = 2 ** 20;
+export const SMALL_SCRAPE_CHARS = 64 * 1024;
 /** Small scrapes still check once in this many, for garbage that does not show in the exposition's size. */
 export const SMALL_SCRAPES_PER_CHECK = 32;
 
