@@ -40,7 +40,7 @@ export interface BuiltDeb {
 export async function buildDeb(options: BuildDebOptions = {}): Promise<BuiltDeb> {
   const outDir = options.outDir ?? join(REPO_ROOT, 'dist');
   const nodeBinary = options.nodeBinary ?? process.execPath;
-  await assertSupportedNode(nodeBinary);
+  const nodeVersion = await supportedNodeVersion(nodeBinary);
   const exporterDist = join(REPO_ROOT, 'dist/apps/exporter');
   for (const built of ['main.mjs', 'main.mjs.map', 'bpf_native.node', 'dashboard/index.html']) {
     if (!existsSync(join(exporterDist, built))) throw new Error(`${join(exporterDist, built)} is missing: run \`npx nx build exporter\` first`);
@@ -93,7 +93,7 @@ export async function buildDeb(options: BuildDebOptions = {}): Promise<BuiltDeb>
       at(`${INSTALL_PATHS.doc}/copyright`),
       renderCopyright({
         bundled: await bundledPackages(join(exporterDist, 'main.mjs.map')),
-        nodeVersion: (await execa(nodeBinary, ['--version'])).stdout.trim(),
+        nodeVersion,
         nodeLicenseText: await readFile(nodeLicenseFile(nodeBinary), 'utf8'),
       }),
     );
@@ -144,13 +144,17 @@ async function exampleNames(): Promise<string[]> {
   return names.sort();
 }
 
-/** The package must not ship a Node.js past its end of life (a build run by the machine's own node 20 would). */
-async function assertSupportedNode(nodeBinary: string): Promise<void> {
+/**
+ * The version of the Node.js to ship (`v24.x.y`); refused when past its end of life, as a build run by the
+ * machine's own node 20 would be.
+ */
+async function supportedNodeVersion(nodeBinary: string): Promise<string> {
   const version = (await execa(nodeBinary, ['--version'])).stdout.trim();
   const major = Number(/^v(\d+)\./.exec(version)?.[1]);
   if (!(major >= MIN_NODE_MAJOR)) {
     throw new Error(`${nodeBinary} is Node.js ${version}; the package ships Node.js ${MIN_NODE_MAJOR} or newer (run the build from node_modules/.bin, as nx does)`);
   }
+  return version;
 }
 
 /** The license of the Node.js that is shipped: beside a tarball install, or in Debian's doc directory. */
