@@ -46,16 +46,16 @@ const STREAM_ABOVE_CHARS = 64 * 1024;
  * The exposition chunk by chunk, letting the event loop run whenever the thread's time slice is used up.
  * Backpressure alone does not: on a fast (loopback) connection every socket write completes at once, so a
  * stream over the plain chunk iterator formatted a 1M-series scrape in one go and held every other request
- * for seconds. `sent` counts the bytes handed on (UTF-16 units: the exposition is ASCII but for label values).
+ * for seconds. `sent` counts the characters handed on.
  */
-async function* yieldingChunks(head: readonly string[], rest: Iterator<string>, sent: { bytes: number }): AsyncGenerator<string> {
+async function* yieldingChunks(head: readonly string[], rest: Iterator<string>, sent: { chars: number }): AsyncGenerator<string> {
   for (const chunk of head) {
-    sent.bytes += chunk.length;
+    sent.chars += chunk.length;
     yield chunk;
     await threadSlicer.pause();
   }
   for (let next = rest.next(); !next.done; next = rest.next()) {
-    sent.bytes += next.value.length;
+    sent.chars += next.value.length;
     yield next.value;
     await threadSlicer.pause();
   }
@@ -71,8 +71,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 1024, zlibOptions: { level: 1 } });
 
   const afterScrape = options.afterScrape;
-  const exposed = new WeakMap<object, { bytes: number }>();
-  const routeOptions = afterScrape ? { onResponse: async (request: object) => afterScrape(exposed.get(request)?.bytes ?? 0) } : {};
+  const exposed = new WeakMap<object, { chars: number }>();
+  const routeOptions = afterScrape ? { onResponse: async (request: object) => afterScrape(exposed.get(request)?.chars ?? 0) } : {};
   const inFlight = { scrapes: 0 };
   app.get(options.telemetryPath, routeOptions, async (request, reply) => {
     // As promhttp's MaxRequestsInFlight (node_exporter's --web.max-requests): refuse at once, never queue,
@@ -86,7 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const families = await options.families.families();
     reply.header('content-type', contentType);
     const chunks = textChunks(families, format, options.integerLines ? { integerLines: options.integerLines } : {})[Symbol.iterator]();
-    // A small exposition (the usual case: the starter configs write ~20 KB) goes out as one string,
+    // A small exposition (the usual case: the starter configs write ~10 KB) goes out as one string,
     // without the stream, generator and pauses a large one needs.
     const head: string[] = [];
     let headChars = 0;
@@ -95,10 +95,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       head.push(next.value);
       headChars += next.value.length;
     }
-    const sent = { bytes: 0 };
+    const sent = { chars: 0 };
     exposed.set(request, sent);
     if (next.done) {
-      sent.bytes = headChars;
+      sent.chars = headChars;
       return reply.send(head.join(''));
     }
     head.push(next.value);
