@@ -1,4 +1,4 @@
-import type { MapDump } from '@ebpf-exporter/metrics';
+import type { MapDump } from '@ebpf-exporter/map-types';
 import { invalidArgument } from './bpf-error.js';
 import type { NativeBpfObject, NativeMapInfo } from './native.js';
 

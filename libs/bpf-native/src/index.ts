@@ -2,6 +2,7 @@
  * Node.js bindings for the system libbpf 1.x: BPF objects, their programs and maps, log routing.
  * The native part is `bpf_native.node` (built with `npx nx build bpf-native`).
  */
+// eslint-disable-next-line @nx/enforce-module-boundaries -- until the native line writer is kept (type to map-types) or deleted
 import type { IntegerLineWriter } from '@ebpf-exporter/metrics';
 import { nativeAddon } from './loader.js';
 import type { LogLevel } from './native.js';

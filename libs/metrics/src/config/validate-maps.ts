@@ -1,5 +1,5 @@
-import { COUNTER_VALUE_SIZE, keySizeMatches, labelBytesInKey } from '../collector/key-layout';
 import { ConfigError } from './config-error';
+import { COUNTER_VALUE_SIZE, keySizeMatches, labelBytesInKey } from './key-layout';
 import type { Config, LabelConfig, SourcePosition } from './types';
 
 export interface MapInfo {
