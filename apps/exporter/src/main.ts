@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './logger';
 import { EventStreams } from './events/event-streams';
 import { dumpMaps } from './maps-dump';
 import { ProcessMetrics } from './process-metrics';
+import { ObservedScrapes } from './observed-scrapes';
 import { NativeMapSource, Scraper } from './scraper';
 import { systemdNotifier } from './sd-notify';
 import { ensureKernelMounts } from './system-mounts';
@@ -114,10 +115,12 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   });
   // Everything that needs privileges is open now (programs, maps, perf/ring buffers, the fanotify watch).
   applyCapabilityPolicy(capabilities, log);
+  // The dashboard's history records the scrapes Prometheus makes, and reads the maps itself only without them.
+  const scrapes = new ObservedScrapes(scraper);
   const app = await buildApp({
     integerLines: integerLineWriter(),
     afterScrape: memoryReleaser(),
-    families: scraper,
+    families: scrapes,
     telemetryPath: flags.telemetryPath,
     configNames: flags.configNames,
     maxRequests: flags.maxRequests,
@@ -128,6 +131,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
       await server.register(dashboardPlugin, {
         prefix: '/dashboard',
         families: () => scraper.families(),
+        scrapes,
         configs: attached.map(({ config }) => dashboardConfigInfo(config)),
         prometheusUrl: flags.dashboardPrometheusUrl || undefined,
         historyWindowSeconds: flags.dashboardHistoryWindow,

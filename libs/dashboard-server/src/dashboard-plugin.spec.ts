@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { MetricFamily } from '@ebpf-exporter/metrics';
-import { afterEach, describe, expect, it } from 'vitest';
-import { dashboardPlugin, type DashboardOptions } from './dashboard-plugin';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { dashboardPlugin, type DashboardOptions, type ScrapeFeed, type ScrapeListener } from './dashboard-plugin';
 
 const configs: DashboardOptions['configs'] = [
   { name: 'timers', counters: [{ name: 'timer_starts_total', help: 'Timers fired', labels: ['function'] }], histograms: [] },
@@ -131,5 +131,90 @@ describe('dashboardPlugin', () => {
     } finally {
       await rm(empty, { recursive: true, force: true });
     }
+  });
+});
+
+/** Scrapes as the exporter hands them on, pushed by the test. */
+function scrapeFeed() {
+  const listeners = new Set<ScrapeListener>();
+  const state = { collecting: false };
+  const feed: ScrapeFeed = {
+    subscribe: (listener) => (listeners.add(listener), () => void listeners.delete(listener)),
+    collecting: () => state.collecting,
+  };
+  const push = async (startSeconds = Date.now() / 1000): Promise<void> => {
+    const scraped = await families();
+    for (const listener of listeners) listener(startSeconds, scraped);
+  };
+  return { feed, state, push, listeners };
+}
+
+describe('dashboardPlugin fed with the scrapes', () => {
+  // Ticks and the clock are driven by the test: which samples are taken depends on nothing else.
+  const T0 = 1_800_000_000_000; // a multiple of the resolution: T0 starts a slot
+  const RESOLUTION = 5;
+  afterEach(() => void vi.useRealTimers());
+
+  async function startFed(): Promise<{ server: FastifyInstance; scrapes: ReturnType<typeof scrapeFeed>; reads: () => number }> {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'], now: T0 });
+    const scrapes = scrapeFeed();
+    let reads = 0;
+    const server = await start({ scrapes: scrapes.feed, historyResolutionSeconds: RESOLUTION, families: async () => (reads++, families()) });
+    return { server, scrapes, reads: () => reads };
+  }
+  const stats = async (server: FastifyInstance) => (await server.inject('/dashboard/api/history/stats')).json();
+
+  it('records the first scrape of each resolution, and reads the families itself only after a resolution without one', async () => {
+    const { server, scrapes, reads } = await startFed();
+    expect(reads()).toBe(1); // the first sample, as soon as the server is ready
+    // A scrape a second for three resolutions: every tick has seen one since the last.
+    for (let second = 1; second <= 3 * RESOLUTION; second++) {
+      await vi.advanceTimersByTimeAsync(1000);
+      await scrapes.push();
+    }
+    expect(reads()).toBe(1);
+    // One sample per slot: the ones at T0 + 5, 10 and 15 s; T0's own slot holds the first read.
+    expect(await stats(server)).toMatchObject({ recordedScrapes: 3, ownReads: 1, series: 1 });
+    const end = T0 / 1000 + 3 * RESOLUTION;
+    const counters = await server.inject({
+      url: '/dashboard/api/history/counters',
+      query: { metric: 'ebpf_exporter_timer_starts_total', start: String(end), end: String(end), step: '1', window: String(2 * RESOLUTION) },
+    });
+    // The counter grows by 50 a scrape, a scrape a second.
+    expect(counters.json().series[0].values[0]).toBeCloseTo(50);
+
+    // The scrapes stop: the tick right after the last one still saw it, the next one reads.
+    await vi.advanceTimersByTimeAsync(RESOLUTION * 1000);
+    expect(reads()).toBe(1);
+    await vi.advanceTimersByTimeAsync(RESOLUTION * 1000);
+    expect(reads()).toBe(2);
+    expect(await stats(server)).toMatchObject({ recordedScrapes: 3, ownReads: 2 });
+  });
+
+  it('does not read while a scrape is being collected, however long it takes', async () => {
+    const { scrapes, reads } = await startFed();
+    scrapes.state.collecting = true;
+    await vi.advanceTimersByTimeAsync(3 * RESOLUTION * 1000);
+    expect(reads()).toBe(1);
+    scrapes.state.collecting = false;
+    await vi.advanceTimersByTimeAsync(RESOLUTION * 1000);
+    expect(reads()).toBe(2);
+  });
+
+  it('keeps one sample per slot, in time order, whatever order the scrapes come in', async () => {
+    const { server, scrapes } = await startFed();
+    const t0 = T0 / 1000;
+    await scrapes.push(t0 + 7);
+    await scrapes.push(t0 + 6); // the same slot as the one before
+    await scrapes.push(t0 + 4); // T0's slot, already taken by the first read, and earlier than the last sample
+    await scrapes.push(t0 + 10);
+    expect(await stats(server)).toMatchObject({ recordedScrapes: 2, ownReads: 1 });
+  });
+
+  it('stops listening when Fastify closes', async () => {
+    const { server, scrapes } = await startFed();
+    expect(scrapes.listeners.size).toBe(1);
+    await server.close();
+    expect(scrapes.listeners.size).toBe(0);
   });
 });

@@ -17,9 +17,25 @@ import {
 import { defaultAssetsDir } from './assets-dir';
 import { MetricHistory, type RangeQuery } from './metric-history';
 
+/** A scrape the exporter served: when its collection started (Unix seconds), and what it collected. */
+export type ScrapeListener = (startSeconds: number, families: readonly MetricFamily[]) => void;
+
+/** The scrapes the exporter serves, for the history to record instead of reading every map again. */
+export interface ScrapeFeed {
+  /**
+   * Calls `listener` with each scrape once it is collected, before it is answered (so the families are
+   * still those of that scrape); returns the unsubscribe.
+   */
+  subscribe(listener: ScrapeListener): () => void;
+  /** Whether a scrape is being collected now: its families are on their way to the listeners. */
+  collecting(): boolean;
+}
+
 export interface DashboardOptions {
-  /** The exporter's current metric families (names are `ebpf_exporter_<name>`). */
+  /** The exporter's current metric families (names are `ebpf_exporter_<name>`), read afresh on each call. */
   families: () => Promise<MetricFamily[]>;
+  /** Without it the history calls `families` once per resolution; with it, only for a resolution without scrapes. */
+  scrapes?: ScrapeFeed;
   configs: DashboardConfigInfo[];
   /** With a Prometheus-compatible server the app queries it (through this plugin) instead of the history. */
   prometheusUrl?: string;
@@ -61,33 +77,72 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
 };
 
 function registerHistory(app: FastifyInstance, options: DashboardOptions): void {
+  const resolution = options.historyResolutionSeconds;
   const history = new MetricHistory({
     windowSeconds: options.historyWindowSeconds,
-    resolutionSeconds: options.historyResolutionSeconds,
+    resolutionSeconds: resolution,
     maxBytes: options.historyMaxBytes ?? DEFAULT_HISTORY_MAX_BYTES,
   });
+  // The ring holds one window's worth of samples at one per resolution: more often, and it would cover
+  // less than the window. So time is cut into slots of one resolution (aligned to the epoch) and each slot
+  // keeps the first sample that started in it; scrapes that come faster are answered, not recorded. A
+  // sample from an earlier slot than the last one recorded (a slow collection overtaken by a quicker one)
+  // is dropped too, which keeps the ring's times in order, as its rates need.
+  let lastSlot = Number.NEGATIVE_INFINITY;
+  const counts = { recordedScrapes: 0, ownReads: 0 };
+  const offer = (startSeconds: number, families: readonly MetricFamily[]): boolean => {
+    const slot = Math.floor(startSeconds / resolution);
+    if (slot <= lastSlot) return false;
+    lastSlot = slot;
+    history.record(startSeconds, families);
+    return true;
+  };
+
+  let scrapedSinceTick = false;
+  const onScrape: ScrapeListener = (startSeconds, families) => {
+    scrapedSinceTick = true;
+    try {
+      if (offer(startSeconds, families)) counts.recordedScrapes++;
+    } catch (error) {
+      // The scrape itself is answered all the same.
+      app.log.warn({ err: error }, 'dashboard history: recording a scrape failed, sample skipped');
+    }
+  };
   let sampling = false;
-  const sample = async (): Promise<void> => {
-    // A slow scrape must not pile up samplers behind it; that sample is simply skipped.
+  const readItself = async (): Promise<void> => {
+    // A slow read must not pile up readers behind it; that sample is simply skipped.
     if (sampling) return;
     sampling = true;
+    counts.ownReads++;
     try {
-      // Like Prometheus, stamp the sample with the moment the scrape started, not when it finished.
+      // Like Prometheus, stamp the sample with the moment the read started, not when it finished.
       const time = Date.now() / 1000;
-      history.record(time, await options.families());
+      offer(time, await options.families());
     } catch (error) {
       app.log.warn({ err: error }, 'dashboard history: reading metrics failed, sample skipped');
     } finally {
       sampling = false;
     }
   };
+  // Reading every map is what a scrape costs: done only when no scrape came since the last tick, one
+  // resolution ago, and none is being collected (a slow one delivers its sample when it is done).
+  const tick = (): void => {
+    const scraped = scrapedSinceTick || options.scrapes?.collecting() === true;
+    scrapedSinceTick = false;
+    if (!scraped) void readItself();
+  };
   let timer: ReturnType<typeof setInterval> | undefined;
-  // The first sample is taken as soon as the server is ready, the next ones one resolution apart.
+  let unsubscribe: (() => void) | undefined;
+  // The first sample is taken as soon as the server is ready, without waiting for a first scrape.
   app.addHook('onReady', async () => {
-    await sample();
-    timer = setInterval(() => void sample(), options.historyResolutionSeconds * 1000);
+    unsubscribe = options.scrapes?.subscribe(onScrape);
+    await readItself();
+    timer = setInterval(tick, resolution * 1000);
   });
-  app.addHook('onClose', async () => clearInterval(timer));
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    unsubscribe?.();
+  });
 
   app.get('/api/history/buckets', { schema: { querystring: rangeSchema } }, async (request, reply) => {
     const query = parseRange(request.query as RangeQueryString);
@@ -108,6 +163,9 @@ function registerHistory(app: FastifyInstance, options: DashboardOptions): void 
     series: history.seriesCount(),
     storedValues: history.storedValues(),
     droppedSeries: history.droppedSeries,
+    // Where the samples came from: scrapes recorded, and reads of every map the history made itself.
+    recordedScrapes: counts.recordedScrapes,
+    ownReads: counts.ownReads,
   }));
 }
 
