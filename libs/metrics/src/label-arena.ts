@@ -80,42 +80,6 @@ export function labelTextAt(arena: LabelArena, index: number): string {
   return decoder.decode(arena.bytes.subarray(arena.starts[index] as number, arena.ends[index] as number));
 }
 
-/** The texts of `arena` at `indexes`, in that order, over the same bytes (nothing is copied but offsets). */
-export function reorderArena(arena: LabelArena, indexes: Int32Array): LabelArena {
-  return { bytes: arena.bytes, starts: indexes.map((i) => arena.starts[i] as number), ends: indexes.map((i) => arena.ends[i] as number) };
-}
-
-/**
- * Byte order of texts of `left` against texts of `right` (indexes); equal to their string order when
- * neither holds a character from U+E000 up. Equal prefixes are stepped over 4 bytes at a time as
- * big-endian words, which order like their bytes: the first scrape of a million series makes ~20M of
- * these comparisons, and byte by byte they were a third of its time.
- */
-export function arenaTextOrder(left: LabelArena, right: LabelArena): (i: number, j: number) => number {
-  const leftBytes = left.bytes;
-  const rightBytes = right.bytes;
-  const leftWords = new DataView(leftBytes.buffer, leftBytes.byteOffset, leftBytes.byteLength);
-  const rightWords = right === left ? leftWords : new DataView(rightBytes.buffer, rightBytes.byteOffset, rightBytes.byteLength);
-  const { starts: leftStarts, ends: leftEnds } = left;
-  const { starts: rightStarts, ends: rightEnds } = right;
-  return (i, j) => {
-    let a = leftStarts[i] as number;
-    const aEnd = leftEnds[i] as number;
-    let b = rightStarts[j] as number;
-    const bEnd = rightEnds[j] as number;
-    for (; a + 4 <= aEnd && b + 4 <= bEnd; a += 4, b += 4) {
-      const x = leftWords.getUint32(a);
-      const y = rightWords.getUint32(b);
-      if (x !== y) return x < y ? -1 : 1;
-    }
-    for (; a < aEnd && b < bEnd; a++, b++) {
-      const difference = (leftBytes[a] as number) - (rightBytes[b] as number);
-      if (difference !== 0) return difference;
-    }
-    return aEnd - a - (bEnd - b);
-  };
-}
-
 /** An arena holding `texts` in order. */
 export function labelArenaOf(texts: readonly string[]): LabelArena {
   const builder = new LabelArenaBuilder(texts.length);

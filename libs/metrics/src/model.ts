@@ -1,23 +1,9 @@
 // The data model shared by the collector, the exposition formatters, the exporter and the dashboard.
-// Kept free of Node types so the browser bundle can import it.
+// Kept free of Node types so the browser bundle can import it. MapDump is defined in libs/map-types, a layer
+// below, because the native binding fills it and may import nothing else; it is re-exported for our users.
+import type { MapDump } from '@ebpf-exporter/map-types';
 
-/** One whole BPF map as read from the kernel, keys and values packed back to back. */
-export interface MapDump {
-  name: string;
-  /** libbpf's map type name, e.g. `hash`, `array`, `percpu_array`, `lru_percpu_hash`. */
-  type: string;
-  keySize: number;
-  valueSize: number;
-  /** Number of possible CPUs for per-CPU maps, 1 for everything else. */
-  valuesPerKey: number;
-  /** Bytes between two consecutive values: per-CPU slots are rounded up to 8 bytes by the kernel. */
-  valueStride: number;
-  count: number;
-  /** `count * keySize` bytes. */
-  keys: Uint8Array;
-  /** `count * valuesPerKey * valueStride` bytes, in host byte order. */
-  values: Uint8Array;
-}
+export type { MapDump };
 
 /**
  * Where the collector gets maps from: the native addon in production, recorded dumps in tests.
@@ -84,4 +70,5 @@ export interface ScalarColumns {
 
 export type MetricFamily =
   | { name: string; help: string; type: ScalarType; series: ScalarSeries[]; columns?: ScalarColumns }
-  | { name: string; help: string; type: 'histogram'; series: HistogramSeries[] };
+  /** `ordered`: the series already come in exposition order (a series table's), not to be sorted again. */
+  | { name: string; help: string; type: 'histogram'; series: HistogramSeries[]; ordered?: boolean };

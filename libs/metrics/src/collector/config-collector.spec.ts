@@ -299,10 +299,11 @@ describe('ConfigCollector budget', () => {
   // A host whose interface lookups can be made slow: the test double for a decode that takes long (a real
   // one that does cannot be produced on demand). Busy-waiting holds the thread as a slow decode would.
   function slowHost() {
-    const host = { slow: false };
+    const host = { slow: false, lookups: 0 };
     const env: DecoderEnvironment = {
       ...countingHost().env,
       ifname: (index) => {
+        host.lookups++;
         const until = performance.now() + (host.slow ? 1 : 0);
         while (performance.now() < until);
         return `if${index}`;
@@ -332,6 +333,20 @@ describe('ConfigCollector budget', () => {
     expect(series).toHaveLength(5000);
     expect(series).toEqual(expect.arrayContaining([['if100', 1000], ['if5099', 50990]]));
     expect(series.some(([name]) => name === 'if1')).toBe(false);
+  });
+
+  it('leaves a scrape over budget out but lets its walk finish, so the next scrape finds the keys decoded', async () => {
+    const { env, host } = slowHost();
+    host.slow = true;
+    // 1000 slow decodes take a second, five times the budget; the next scrape waits for the walk to end
+    // and then replays it, in far less than the budget.
+    const collector = collectorFor(IFACE_COUNTER, env, { budgetMs: 200 });
+    const source = new RecordedMapSource({ test: { packets_total: ifaceMap(indexes(1000)) } });
+    expect((await collector.collect(source)).timedOut).toBe(true);
+    const next = await collector.collect(source);
+    expect(next.timedOut).toBe(false);
+    expect(seriesOf(next.families[0])).toHaveLength(1000);
+    expect(host.lookups).toBe(1000);
   });
 
   it('stops waiting for a map read that does not end within the budget', async () => {

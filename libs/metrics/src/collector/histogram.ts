@@ -29,28 +29,75 @@ function bucketIndexes(config: HistogramConfig): readonly number[] {
 }
 
 /**
+ * How a histogram's map values become its buckets, worked out once per metric: each distinct bucket index
+ * read (bucket_min..bucket_max, or the fixed keys) and the sum's index get a value column of the series
+ * table; the exposed buckets are the distinct upper bounds, sorted, each the cumulative count up to the last
+ * index that has it (upstream hands a float-keyed map to client_golang: a repeated bound keeps its last
+ * count, and a repeated fixed key is counted twice). Other indexes are ignored.
+ */
+export interface HistogramShape {
+  /** Value columns per series. */
+  width: number;
+  /** The column of a bucket index, or -1 for one the histogram ignores. */
+  columnOf(bucketIndex: number): number;
+  /** The column of each index in configured order, for the cumulative counts. */
+  positions: Int32Array;
+  sumColumn: number;
+  upperBounds: Float64Array;
+  /** Per upper bound: the last position (in `positions`) whose bound it is. */
+  lastPositionOfBound: Int32Array;
+  multiplier: number;
+}
+
+export function histogramShape(config: HistogramConfig): HistogramShape {
+  const indexes = bucketIndexes(config);
+  const sumIndex = (config.bucketType === 'fixed' ? (indexes[indexes.length - 1] as number) : config.bucketMax) + 1;
+  const columns = new Map<number, number>();
+  for (const index of [...indexes, sumIndex]) if (!columns.has(index)) columns.set(index, columns.size);
+  const lastPosition = new Map<number, number>();
+  indexes.forEach((index, position) => lastPosition.set(upperBound(config, index), position));
+  const bounds = [...lastPosition.keys()].sort((a, b) => a - b);
+  return {
+    width: columns.size,
+    columnOf: (bucketIndex) => columns.get(bucketIndex) ?? -1,
+    positions: Int32Array.from(indexes, (index) => columns.get(index) as number),
+    sumColumn: columns.get(sumIndex) as number,
+    upperBounds: Float64Array.from(bounds),
+    lastPositionOfBound: Int32Array.from(bounds, (bound) => lastPosition.get(bound) as number),
+    multiplier: config.bucketMultiplier,
+  };
+}
+
+/** Upstream refuses to expose a histogram whose range holds one index, at every scrape. */
+export function checkBucketRange(config: HistogramConfig): void {
+  if (config.bucketType !== 'fixed' && config.bucketMax === config.bucketMin) throw new Error('histogram buckets have zero size');
+}
+
+/** The histogram of one series from its `shape.width` values at `offset` (a series table's columns). */
+export function histogramFromColumns(values: Float64Array, offset: number, shape: HistogramShape): ReconstructedHistogram {
+  const { positions, upperBounds, lastPositionOfBound } = shape;
+  const cumulativeAt = new Float64Array(positions.length);
+  let cumulative = 0;
+  for (let p = 0; p < positions.length; p++) cumulativeAt[p] = cumulative += values[offset + (positions[p] as number)] as number;
+  const buckets: HistogramBucket[] = [];
+  for (let k = 0; k < upperBounds.length; k++) {
+    buckets.push({ upperBound: upperBounds[k] as number, cumulativeCount: cumulativeAt[lastPositionOfBound[k] as number] as number });
+  }
+  return { buckets, sum: (values[offset + shape.sumColumn] as number) * shape.multiplier, count: cumulative };
+}
+
+/**
  * Rebuilds a Prometheus histogram from per-bucket counts keyed by bucket index, exactly as upstream:
  * indexes bucket_min..bucket_max inclusive (or the fixed keys), counts carried forward over missing
  * buckets, other indexes ignored except the sum stored at the last index + 1.
  */
 export function reconstructHistogram(counts: ReadonlyMap<number, number>, config: HistogramConfig): ReconstructedHistogram {
-  if (config.bucketType !== 'fixed' && config.bucketMax === config.bucketMin) {
-    throw new Error('histogram buckets have zero size');
+  checkBucketRange(config);
+  const shape = histogramShape(config);
+  const values = new Float64Array(shape.width);
+  for (const [index, count] of counts) {
+    const column = shape.columnOf(index);
+    if (column >= 0) values[column] = (values[column] as number) + count;
   }
-  const indexes = bucketIndexes(config);
-  // Keyed by upper bound and sorted afterwards, as upstream hands a float-keyed map to client_golang.
-  const cumulativeByBound = new Map<number, number>();
-  let cumulative = 0;
-  for (const index of indexes) {
-    cumulative += counts.get(index) ?? 0;
-    cumulativeByBound.set(upperBound(config, index), cumulative);
-  }
-  const sumIndex = (config.bucketType === 'fixed' ? (indexes[indexes.length - 1] as number) : config.bucketMax) + 1;
-  return {
-    buckets: [...cumulativeByBound]
-      .sort(([a], [b]) => a - b)
-      .map(([bound, count]) => ({ upperBound: bound, cumulativeCount: count })),
-    sum: (counts.get(sumIndex) ?? 0) * config.bucketMultiplier,
-    count: cumulative,
-  };
+  return histogramFromColumns(values, 0, shape);
 }

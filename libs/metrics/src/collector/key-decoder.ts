@@ -2,16 +2,6 @@ import type { LabelConfig } from '../config/types';
 import { SKIP, type Skip } from '../decoders/decoder';
 import type { DecoderRegistry } from '../decoders/registry';
 import { renderLabelPairs } from '../exposition/escape';
-import { ByteKeyLru, hashBytes } from './byte-key-lru';
-import type { DecodedLabels } from './counter-passes';
-
-/** A decoded histogram key, cached per raw key bytes. */
-export interface DecodedKey extends DecodedLabels {
-  /** Label values in the emitted (name-sorted) label order, without the bucket label. */
-  labelValues: string[];
-  /** The bucket index parsed from the last label. */
-  bucket: number;
-}
 
 /** Upstream parses the bucket label with Go's `strconv.ParseUint(s, 0, 64)`: decimal, 0x, 0o, 0b or 0-octal. */
 function parseBucketIndex(text: string): number {
@@ -70,21 +60,24 @@ export interface KeyDecoderOptions {
   labels: readonly LabelConfig[];
   /** Whether the last label is a histogram bucket index rather than a series label. */
   lastLabelIsBucket: boolean;
-  labelCacheSize: number;
-  skipCacheSize: number;
+}
+
+/** A decoded map key: its series' labels as the exposition writes them, and its histogram bucket index. */
+export interface DecodedMapKey {
+  labelText: string;
+  /** The bucket index parsed from the last label of a histogram; 0 otherwise. */
+  bucket: number;
 }
 
 /**
- * Turns raw map keys into label values through the configured decoders. Label names are emitted sorted, as
- * client_golang does for const metrics. `decode` caches results by key bytes (histograms); counters keep
- * their own record of the last pass (see counter-passes.ts) and call `decodeLabels`.
+ * Turns raw map keys into label texts through the configured decoders, uncached: a metric's series table
+ * is the cache (see series-table.ts). Label names are emitted sorted, as client_golang does for const
+ * metrics.
  */
 export class KeyDecoder {
   readonly labelNames: readonly string[];
   /** For each emitted label, the index of the configured label it comes from. */
   private readonly emitOrder: readonly number[];
-  private readonly cache: ByteKeyLru<DecodedKey>;
-  private readonly skipped: ByteKeyLru<true>;
   readonly labelBytes: number;
 
   constructor(
@@ -94,37 +87,14 @@ export class KeyDecoder {
     this.emitOrder = emitOrder(options.labels, options.labels.length - (options.lastLabelIsBucket ? 1 : 0));
     this.labelNames = this.emitOrder.map((index) => options.labels[index]?.name as string);
     this.labelBytes = options.labels.reduce((total, label) => total + label.size + label.padding, 0);
-    this.cache = new ByteKeyLru<DecodedKey>(options.labelCacheSize);
-    this.skipped = new ByteKeyLru(options.skipCacheSize);
   }
 
-  /**
-   * Decodes `length` bytes of `bytes` at `offset` (which must equal the labels' total size), through the cache.
-   * @returns the decoded key or SKIP; throws when a decoder fails.
-   */
-  decode(bytes: Uint8Array, offset: number, length: number): DecodedKey | Skip {
-    const hash = hashBytes(bytes, offset, length);
-    const cached = this.cache.get(bytes, offset, length, hash);
-    if (cached !== undefined) return cached;
-    if (this.skipped.capacity > 0 && this.skipped.get(bytes, offset, length, hash)) return SKIP;
-
-    const decoded = this.decodeLabels(bytes, offset);
-    if (decoded === SKIP) {
-      this.skipped.set(bytes, offset, length, hash, true);
-      return SKIP;
-    }
-    this.cache.set(bytes, offset, length, hash, decoded);
-    return decoded;
-  }
-
-  /** Decodes the labels at `offset`, uncached. @returns them or SKIP; throws when a decoder fails. */
-  decodeLabels(bytes: Uint8Array, offset: number): DecodedKey | Skip {
+  /** Decodes the labels at `offset`. @returns them or SKIP; throws when a decoder fails. */
+  decode(bytes: Uint8Array, offset: number): DecodedMapKey | Skip {
     const values = decodeLabelValues(this.decoders, this.options.labels, bytes, offset);
     if (values === SKIP) return SKIP;
-    const labelValues = this.emitOrder.map((index) => values[index] as string);
     return {
-      labelValues,
-      labelText: renderLabelPairs(this.labelNames, labelValues),
+      labelText: renderLabelPairs(this.labelNames, this.emitOrder.map((index) => values[index] as string)),
       bucket: this.options.lastLabelIsBucket ? parseBucketIndex(values[values.length - 1] as string) : 0,
     };
   }

@@ -1,6 +1,6 @@
 import type { LabelConfig } from '../config/types';
 import type { MapDump } from '../model';
-import { CPU_INDEX_SIZE, hasCpuLabel, isPerCpuMapType, ZERO_KEY_SIZE } from './key-layout';
+import { CPU_INDEX_SIZE, hasCpuLabel, isPerCpuMapType, ZERO_KEY_SIZE } from '../config/key-layout';
 
 const TWO_TO_32 = 2 ** 32;
 
