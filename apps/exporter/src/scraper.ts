@@ -1,6 +1,7 @@
 // One scrape: every config's maps are read and decoded, the exporter's own metrics and the process
-// metrics are added, and everything is returned as one sorted list of families. A metric whose map
-// cannot be read or decoded is left out of this scrape and counted, never failing the whole scrape.
+// metrics are added, and everything is returned as one list of families, in no particular order (the
+// exposition orders them, see sortFamilies). A metric whose map cannot be read or decoded is left out of
+// this scrape and counted, never failing the whole scrape.
 import { readFileSync } from 'node:fs';
 import { ConfigCollector, type DecoderRegistry, type MapSource, type MetricFamily } from '@ebpf-exporter/metrics';
 import type { AttachedConfig } from './bpf-runtime';
@@ -84,7 +85,7 @@ export class Scraper implements FamilySource {
       build: this.options.build,
     }));
     families.push(...processFamilies, ...eventFamilies);
-    return families.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return families;
   }
 
   /** Counts one failure to decode a map, a perf event or a span of this config. */
