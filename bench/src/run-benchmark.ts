@@ -38,7 +38,7 @@ export const FULL_PLAN: RunPlan = {
   scrapes: 20,
   scrapeBudgetMs: 120_000,
   floorRounds: 20,
-  defaultFlags: { fixture: '1m', scrapes: 2 },
+  defaultFlags: { fixture: '1m', scrapes: 10 },
   soak: { fixture: '10k', scrapes: 1000 },
   baselineFixtures: ['1k', '10k', '100k'],
   baselineScrapes: 20,

@@ -58,9 +58,10 @@ export interface ScrapeOptions {
 }
 
 /**
- * Turns off the dashboard's in-memory history (pointing the dashboard at a Prometheus instead): its sampler
- * runs a full scrape of its own every 5 s and records every series, which is not the scrape path under
- * test. One 1M run keeps the default flags to show what the sampler costs. And no --config.scrape-timeout
+ * Turns off the dashboard's in-memory history (pointing the dashboard at a Prometheus instead): it records
+ * the scrapes (reading the maps itself only when none came for a resolution) and holds up to
+ * --dashboard.history-memory of samples, which is not the scrape path under test. One 1M run keeps the
+ * default flags to show what the history costs. And no --config.scrape-timeout
  * (default 5 s): the cold scrape of the 1M map takes about that long on this machine, and one over the
  * budget is left out whole, so the case would measure nothing.
  */

@@ -2,6 +2,7 @@
 // neighbour stretches both sides; CPU-time ratios are shown beside the wall-clock ones as a cross-check.
 import { pinnedFootprint } from './footprint';
 import { scrapeOf, type BenchmarkResults } from './results';
+import { historyOff } from './scrape-cases';
 
 export interface TargetVerdict {
   target: string;
@@ -21,6 +22,8 @@ export const LIMITS = {
   starterCpuMs: 1,
   rssGrowthPercent: 5,
   startupMs: 2000,
+  /** The dashboard's history may add this much to a 1M-series scrape's median time and peak RSS. */
+  historyCostPercent: 10,
   /** The helper header may cost at most this much more than the plain idiom: run-to-run noise. */
   helperToleranceNs: 5,
 } as const;
@@ -71,6 +74,17 @@ export function judgeTargets(results: BenchmarkResults): TargetVerdict[] {
       measured: `${fixed(million.coldMs, 0)} ms`,
       met: judged(million.coldMs <= LIMITS.coldMillionMs),
     });
+    const withHistory = results.scrapes.find((r) => r.fixture.name === '1m' && !historyOff(r.flags));
+    if (withHistory) {
+      const percent = (on: number, off: number) => (on / off - 1) * 100;
+      const time = percent(withHistory.scrapeMs.median, million.scrapeMs.median);
+      const peak = percent(withHistory.peakRssMiB, million.peakRssMiB);
+      verdicts.push({
+        target: `the dashboard history adds at most ${LIMITS.historyCostPercent}% to a 1M-series scrape (median time and peak RSS)`,
+        measured: `time ${fixed(withHistory.scrapeMs.median)} vs ${fixed(million.scrapeMs.median)} ms (${fixed(time)}%), peak ${fixed(withHistory.peakRssMiB)} vs ${fixed(million.peakRssMiB)} MiB (${fixed(peak)}%)`,
+        met: judged(time <= LIMITS.historyCostPercent && peak <= LIMITS.historyCostPercent),
+      });
+    }
   }
 
   const soaked = results.scrapes.find((result) => result.soak);

@@ -35,6 +35,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'dashboard.prometheus-url', kind: 'string', default: '', placeholder: 'URL', help: 'Prometheus-compatible server the dashboard queries; empty uses the in-memory history.' },
   { name: 'dashboard.history-window', kind: 'int', default: 3600, placeholder: 'SECONDS', help: 'How much in-memory history the dashboard keeps.' },
   { name: 'dashboard.history-resolution', kind: 'int', default: 5, placeholder: 'SECONDS', help: 'Interval between two in-memory history samples.' },
+  { name: 'dashboard.history-memory', kind: 'int', default: 16, placeholder: 'MIB', help: 'Memory the in-memory history may hold for sample values; series beyond it are not recorded.' },
   { name: 'version', kind: 'bool', default: false, help: 'Show version information and exit.' },
   { name: 'help', kind: 'bool', default: false, help: 'Show this help and exit.' },
 ];
@@ -59,6 +60,8 @@ export interface Flags {
   dashboardPrometheusUrl: string;
   dashboardHistoryWindow: number;
   dashboardHistoryResolution: number;
+  /** MiB. */
+  dashboardHistoryMemory: number;
 }
 
 export class FlagError extends Error {}
@@ -151,6 +154,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       dashboardPrometheusUrl: get('dashboard.prometheus-url'),
       dashboardHistoryWindow: get('dashboard.history-window'),
       dashboardHistoryResolution: get('dashboard.history-resolution'),
+      dashboardHistoryMemory: get('dashboard.history-memory'),
     },
   };
 }

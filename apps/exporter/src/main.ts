@@ -136,6 +136,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
         prometheusUrl: flags.dashboardPrometheusUrl || undefined,
         historyWindowSeconds: flags.dashboardHistoryWindow,
         historyResolutionSeconds: flags.dashboardHistoryResolution,
+        historyMaxBytes: flags.dashboardHistoryMemory * 1024 * 1024,
       });
     },
   });

@@ -47,10 +47,11 @@ export interface DashboardOptions {
 }
 
 /**
- * 64 MiB: at the default 1 h / 5 s that is about 390 histogram series of 28 buckets, or 11 000 counter
- * series, more than every example config loaded at once produces.
+ * 16 MiB (`--dashboard.history-memory`): at the default 1 h / 5 s that is about 100 histogram series of 28
+ * buckets, or 2 900 counter series. An exporter runs on every node: 64 MiB made the history a quarter of
+ * the peak memory of a 1M-series exporter (BENCHMARKS.md), 16 MiB costs it ~8%.
  */
-export const DEFAULT_HISTORY_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_HISTORY_MAX_BYTES = 16 * 1024 * 1024;
 /** Prometheus refuses range queries with more points than this; so does the history API. */
 const MAX_POINTS = 11000;
 
