@@ -1,9 +1,9 @@
 // Where a scrape's time goes, phase by phase, measured in this process on a real map: the same fixture
 // object loaded through the addon, filled by map-tool, then read (BpfMap.read: batch lookups on a libuv
-// worker), collected (decode + aggregate + order) and formatted (the text chunks the server streams, integer
+// worker), collected (decode + aggregate + order) and formatted (the byte chunks the server streams, integer
 // lines written by the addon as in the exporter).
 import { BpfObject, integerLineWriter } from '@ebpf-exporter/bpf-native';
-import { ConfigCollector, createDecoderRegistry, parseConfig, textChunks, type MapDump } from '@ebpf-exporter/metrics';
+import { ConfigCollector, createDecoderRegistry, expositionChunks, expositionPool, parseConfig, type MapDump } from '@ebpf-exporter/metrics';
 import { hostlessEnvironment } from '@ebpf-exporter/metrics/testing';
 import { join } from 'node:path';
 import { COUNTER_CONFIG } from './fixture-series';
@@ -22,7 +22,7 @@ export interface PhaseBreakdown {
   readMs: number;
   collectMs: number;
   formatMs: number;
-  /** Characters of exposition text. */
+  /** Bytes of exposition text. */
   bytes: number;
 }
 
@@ -52,7 +52,10 @@ export async function measurePhases(fixture: FixtureCase, rounds: number): Promi
       const collect = performance.now() - started;
       started = performance.now();
       bytes = 0;
-      for (const chunk of textChunks(families, 'text', { integerLines })) bytes += chunk.length;
+      for (const chunk of expositionChunks(families, 'text', { integerLines })) {
+        bytes += chunk.length;
+        expositionPool.give(chunk);
+      }
       const format = performance.now() - started;
       if (round < WARM_UP_ROUNDS) continue;
       readMs.push(read);

@@ -1,5 +1,6 @@
+import { gunzipSync } from 'node:zlib';
 import { integerLineWriter } from '@ebpf-exporter/bpf-native';
-import { formatText, labelArenaOf, renderLabelPairs, type MetricFamily } from '@ebpf-exporter/metrics';
+import { formatOpenMetrics, formatText, labelArenaOf, renderLabelPairs, type MetricFamily } from '@ebpf-exporter/metrics';
 import { describe, expect, it } from 'vitest';
 import { buildApp, type AppOptions } from './app';
 
@@ -21,29 +22,80 @@ const columnFamily = (count: number) =>
 // ~90 KB of exposition: more than the server sends as one string, so it is streamed.
 const family = columnFamily(3000);
 
-async function scrape(options: Partial<AppOptions>): Promise<string> {
+async function scrape(options: Partial<AppOptions>, headers: Record<string, string> = {}): Promise<Buffer> {
   const app = await buildApp({ families: { families: async () => [family] }, telemetryPath: '/metrics', configNames: ['test'], ...options });
   try {
-    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    const response = await app.inject({ method: 'GET', url: '/metrics', headers });
     expect(response.statusCode).toBe(200);
-    return response.body;
+    // @fastify/compress's default types leave OpenMetrics (application/openmetrics-text) uncompressed.
+    const gzipped = headers['accept-encoding'] === 'gzip' && !headers['accept']?.startsWith('application/openmetrics-text');
+    expect(response.headers['content-encoding']).toBe(gzipped ? 'gzip' : undefined);
+    return gzipped ? gunzipSync(response.rawPayload) : response.rawPayload;
   } finally {
     await app.close();
   }
 }
 
+// Every kind of line: columns with labels of 2- to 4-byte characters and float values, series kept as
+// objects, a histogram; ~340 KB, so five chunks.
+const mixed: MetricFamily[] = [
+  {
+    name: 'bytes_total',
+    help: 'Bytes ä€',
+    type: 'counter',
+    series: [],
+    columns: {
+      labelNames: ['path'],
+      labels: labelArenaOf(Array.from({ length: 6000 }, (_, i) => renderLabelPairs(['path'], [`/ä€😀/${i}`]))),
+      values: Float64Array.from({ length: 6000 }, (_, i) => [i, i / 3, 1e6 + i, -i, Number.NaN][i % 5] as number),
+    },
+  },
+  {
+    name: 'temperature',
+    help: 'Kept as objects',
+    type: 'gauge',
+    series: Array.from({ length: 1000 }, (_, i) => ({ labelNames: ['zone'], labelValues: [`zöne ${i}`], value: i * 0.25 })),
+  },
+  {
+    name: 'latency_seconds',
+    help: 'A histogram',
+    type: 'histogram',
+    series: Array.from({ length: 500 }, (_, i) => ({
+      labelNames: ['op'],
+      labelValues: [`öp${i}`],
+      buckets: [0.001, 0.1, 1].map((upperBound, b) => ({ upperBound, cumulativeCount: i + b })),
+      sum: i / 10,
+      count: i + 3,
+    })),
+  },
+];
+
 describe('the telemetry route', () => {
   it('serves the same bytes with the addon writing integer lines as without', async () => {
-    const expected = formatText([family]);
-    expect(await scrape({})).toBe(expected);
-    expect(await scrape({ integerLines: integerLineWriter() })).toBe(expected);
+    const expected = Buffer.from(formatText([family]));
+    expect((await scrape({})).equals(expected)).toBe(true);
+    expect((await scrape({ integerLines: integerLineWriter() })).equals(expected)).toBe(true);
   });
 
-  it('sends small and large expositions whole, and tells afterScrape once how much it sent', async () => {
+  it('streams a large exposition byte for byte as formatText and formatOpenMetrics write it, gzipped or not', async () => {
+    const formats = [
+      { accept: 'text/plain', expected: Buffer.from(formatText(mixed)) },
+      { accept: 'application/openmetrics-text; version=1.0.0', expected: Buffer.from(formatOpenMetrics(mixed)) },
+    ];
+    for (const { accept, expected } of formats) {
+      expect(expected.length).toBeGreaterThan(4 * 64 * 1024);
+      for (const encoding of [{}, { 'accept-encoding': 'gzip' }] as Record<string, string>[]) {
+        const body = await scrape({ families: { families: async () => mixed } }, { accept, ...encoding });
+        expect(body.equals(expected), `${accept} ${JSON.stringify(encoding)}`).toBe(true);
+      }
+    }
+  });
+
+  it('sends small and large expositions whole, and tells afterScrape once how many bytes it sent', async () => {
     for (const sent of [columnFamily(10), family]) {
       const sizes: number[] = [];
-      const body = await scrape({ families: { families: async () => [sent] }, afterScrape: (chars) => void sizes.push(chars) });
-      expect(body).toBe(formatText([sent]));
+      const body = await scrape({ families: { families: async () => [sent] }, afterScrape: (bytes) => void sizes.push(bytes) });
+      expect(body.toString()).toBe(formatText([sent]));
       expect(sizes).toEqual([body.length]);
     }
   });

@@ -1,8 +1,9 @@
 // Builds the HTTP application; never listens (main.ts does), so tests can drive it with inject().
-import { Readable } from 'node:stream';
+import { finished } from 'node:stream';
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { negotiateFormat, textChunks, threadSlicer, type IntegerLineWriter } from '@ebpf-exporter/metrics';
+import { expositionChunks, expositionPool, negotiateFormat, type IntegerLineWriter } from '@ebpf-exporter/metrics';
+import { ExpositionStream } from './exposition-stream';
 import { landingPage } from './landing-page';
 import type { FamilySource } from './scraper';
 import { accessControl, type WebConfig } from './web-config';
@@ -19,9 +20,8 @@ export interface AppOptions {
   webConfig?: WebConfig;
   /** The addon's writer for integer-valued lines (see IntegerLineWriter); tests leave it to JavaScript. */
   integerLines?: IntegerLineWriter;
-  /** Runs once a scrape's response is sent (the exporter gives malloc's free pages back to the kernel). */
-  /** Called once each scrape's answer is sent, with its size in characters. */
-  afterScrape?: (exposedChars: number) => void;
+  /** Called once each scrape's answer is sent, with its size in bytes (the exporter gives malloc's free pages back to the kernel). */
+  afterScrape?: (exposedBytes: number) => void;
   /** Scrapes served at once (`--web.max-requests`); more are answered 503 at once. 0 = no limit. */
   maxRequests?: number;
   /** Open connections (`--web.max-connections`); more are closed as they arrive. 0 = no limit. */
@@ -39,28 +39,6 @@ const SERVER_LIMITS = {
   http: { headersTimeout: 10_000, connectionsCheckingInterval: 2_000 },
 } as const;
 
-/** Expositions longer than this are streamed; shorter ones are sent as one string. */
-const STREAM_ABOVE_CHARS = 64 * 1024;
-
-/**
- * The exposition chunk by chunk, letting the event loop run whenever the thread's time slice is used up.
- * Backpressure alone does not: on a fast (loopback) connection every socket write completes at once, so a
- * stream over the plain chunk iterator formatted a 1M-series scrape in one go and held every other request
- * for seconds. `sent` counts the characters handed on.
- */
-async function* yieldingChunks(head: readonly string[], rest: Iterator<string>, sent: { chars: number }): AsyncGenerator<string> {
-  for (const chunk of head) {
-    sent.chars += chunk.length;
-    yield chunk;
-    await threadSlicer.pause();
-  }
-  for (let next = rest.next(); !next.done; next = rest.next()) {
-    sent.chars += next.value.length;
-    yield next.value;
-    await threadSlicer.pause();
-  }
-}
-
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const https = options.webConfig?.https;
   const app = (https ? Fastify({ logger: false, https, ...SERVER_LIMITS }) : Fastify({ logger: false, ...SERVER_LIMITS })) as unknown as FastifyInstance;
@@ -71,8 +49,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 1024, zlibOptions: { level: 1 } });
 
   const afterScrape = options.afterScrape;
-  const exposed = new WeakMap<object, { chars: number }>();
-  const routeOptions = afterScrape ? { onResponse: async (request: object) => afterScrape(exposed.get(request)?.chars ?? 0) } : {};
+  const exposed = new WeakMap<object, { bytes: number }>();
+  const routeOptions = afterScrape ? { onResponse: async (request: object) => afterScrape(exposed.get(request)?.bytes ?? 0) } : {};
   const inFlight = { scrapes: 0 };
   app.get(options.telemetryPath, routeOptions, async (request, reply) => {
     // As promhttp's MaxRequestsInFlight (node_exporter's --web.max-requests): refuse at once, never queue,
@@ -85,24 +63,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const { format, contentType } = negotiateFormat(request.headers.accept);
     const families = await options.families.families();
     reply.header('content-type', contentType);
-    const chunks = textChunks(families, format, options.integerLines ? { integerLines: options.integerLines } : {})[Symbol.iterator]();
-    // A small exposition (the usual case: the starter configs write ~10 KB) goes out as one string,
-    // without the stream, generator and pauses a large one needs.
-    const head: string[] = [];
-    let headChars = 0;
-    let next = chunks.next();
-    for (; !next.done && headChars < STREAM_ABOVE_CHARS; next = chunks.next()) {
-      head.push(next.value);
-      headChars += next.value.length;
-    }
-    const sent = { chars: 0 };
+    const chunks = expositionChunks(families, format, options.integerLines ? { integerLines: options.integerLines } : {});
+    const sent = { bytes: 0 };
     exposed.set(request, sent);
-    if (next.done) {
-      sent.chars = headChars;
-      return reply.send(head.join(''));
+    const first = chunks.next();
+    if (first.done) return reply.send('');
+    const second = chunks.next();
+    if (second.done) {
+      // An exposition of one chunk (the usual case: the starter configs write ~10 KB) goes out whole, without
+      // the stream and pauses a large one needs. Its buffer is free once the response is sent (compress's
+      // gzip, if any, has read it by then); a response that fails leaves it to the garbage collector.
+      const chunk = first.value;
+      sent.bytes = chunk.length;
+      finished(reply.raw, (error) => {
+        if (!error) expositionPool.give(chunk);
+      });
+      return reply.send(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     }
-    head.push(next.value);
-    return reply.send(Readable.from(yieldingChunks(head, chunks, sent)));
+    return reply.send(new ExpositionStream([first.value, second.value], chunks, expositionPool, sent));
   });
 
   const mapsDump = options.mapsDump;

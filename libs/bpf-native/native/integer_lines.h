@@ -7,7 +7,7 @@
 namespace bpf_native {
 
 // writeIntegerLines(chunk, size, labelled, bare, suffix, arenaBytes, starts, ends, values, cursor): see
-// IntegerLineWriter in libs/metrics/src/exposition/column-chunks.ts for the contract.
+// IntegerLineWriter in libs/map-types/src/integer-line-writer.ts for the contract.
 Napi::Value WriteIntegerLines(const Napi::CallbackInfo& info);
 
 }  // namespace bpf_native

@@ -2,8 +2,7 @@
  * Node.js bindings for the system libbpf 1.x: BPF objects, their programs and maps, log routing.
  * The native part is `bpf_native.node` (built with `npx nx build bpf-native`).
  */
-// eslint-disable-next-line @nx/enforce-module-boundaries -- until the native line writer is kept (type to map-types) or deleted
-import type { IntegerLineWriter } from '@ebpf-exporter/metrics';
+import type { IntegerLineWriter } from '@ebpf-exporter/map-types';
 import { nativeAddon } from './loader.js';
 import type { LogLevel } from './native.js';
 
@@ -44,8 +43,8 @@ export function postAttachMark(): void {
 }
 
 /**
- * The exposition's lines of small integer values written in C (memcpy and digits), for `textChunks`'
- * `integerLines` option: at 100k counter series it takes about a tenth of the JavaScript loop's time.
+ * The exposition's lines of small integer values written in C (memcpy and digits), for `expositionChunks`'
+ * `integerLines` option: at 100k counter series it takes 40% of the JavaScript loop's time (1.9 ms, not 4.7).
  */
 export function integerLineWriter(): IntegerLineWriter {
   return nativeAddon().addon.writeIntegerLines;

@@ -1,8 +1,7 @@
 // The shape of bpf_native.node as the C++ side registers it (native/addon.cc, native/bpf_object.cc).
 // Only the TypeScript facade calls this; it validates arguments first.
 import type { MapDump } from '@ebpf-exporter/map-types';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- until the native line writer is kept (type to map-types) or deleted
-import type { IntegerLineWriter } from '@ebpf-exporter/metrics';
+import type { IntegerLineWriter } from '@ebpf-exporter/map-types';
 
 export type LogLevel = 'warn' | 'info' | 'debug';
 

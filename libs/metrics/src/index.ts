@@ -27,8 +27,10 @@ export { ConfigCollector, DEFAULT_LABEL_CACHE_SIZE, type CollectorOptions, type 
 export { parseLabelValues, renderLabelPairs } from './exposition/escape';
 export { formatGoFloat } from './exposition/go-float';
 export { negotiateFormat, type NegotiatedFormat } from './exposition/negotiate';
-export { formatOpenMetrics, formatText, textChunks, type ChunkOptions, type ExpositionFormat } from './exposition/text-format';
-export type { IntegerLineWriter } from './exposition/column-chunks';
+export { expositionChunks, formatOpenMetrics, formatText, type ChunkOptions, type ExpositionFormat } from './exposition/text-format';
+export { ChunkPool, expositionPool } from './exposition/chunk-pool';
+// The addon's writer for runs of integer-valued lines, a type shared with it through map-types.
+export type { IntegerLineWriter } from '@ebpf-exporter/map-types';
 export { decodeRecord, type DecodedRecord } from './collector/key-decoder';
 export { threadSlicer } from './time-slice';
 export { labelArenaOf, labelTextAt } from './label-arena';

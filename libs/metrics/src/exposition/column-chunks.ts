@@ -1,19 +1,15 @@
 // Exposition lines of a family kept in columns, written as bytes: the label texts are already UTF-8 in
 // their arena (see label-arena.ts), so each line is the metric name, a copy of those bytes and the value's
-// ASCII digits, with no string per line. Each chunk is written into one reused buffer and handed out as a
-// string decoded from it (one buffer for all families, see sharedChunk): a fresh buffer per chunk (a thousand 64 KiB buffers for 1M series, freed by
-// the collector off the main thread) grew the exporter's RSS by a third over 1,000 scrapes, where strings
-// die young on the V8 heap.
+// ASCII digits, with no string per line. Lines go whole into the writer's chunks (see chunk-writer.ts).
+import type { IntegerLineWriter } from '@ebpf-exporter/map-types';
 import type { ScalarColumns } from '../model';
+import type { ChunkWriter } from './chunk-writer';
 
-/** Bytes per chunk: big enough that per-chunk costs vanish, small enough that a chunk's string stays out of V8's large-object space. */
-const CHUNK_BYTES = 64 * 1024;
 const CLOSE_BRACE = 0x7d;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** How a dialect writes sample values: any float, and what it appends to an integer's digits. */
 export interface ValueFormat {
@@ -25,28 +21,14 @@ export interface ValueFormat {
 /** Integers from 0 below this print as their plain digits in both dialects (Go's %g switches at 1e6). */
 const PLAIN_INTEGER_LIMIT = 1e6;
 
-/**
- * Writes the lines of series `cursor[0]` on into `chunk` from byte `cursor[1]`, exactly as this module
- * would, as long as each value is an integer in [0, 1e6) and the next line fits in `size` bytes (counting
- * 7 digits for its value); leaves the next series and the chunk's end in `cursor`. `labelled` is `name{`,
- * `bare` is `name ` and `suffix` follows the digits (see ValueFormat). The exporter passes the addon's
- * `writeIntegerLines`, which copies with memcpy what this module copies word by word in JavaScript; lines
- * of other values are always written here.
- */
-export type IntegerLineWriter = (
-  chunk: Uint8Array,
-  size: number,
-  labelled: Uint8Array,
-  bare: Uint8Array,
-  suffix: Uint8Array,
-  arena: Uint8Array,
-  starts: Int32Array,
-  ends: Int32Array,
-  values: Float64Array,
-  cursor: Int32Array,
-) => void;
-
-export function* columnChunks(name: string, columns: ScalarColumns, format: ValueFormat, integerLines?: IntegerLineWriter): Iterable<string> {
+/** Writes the family's lines into `writer`, yielding each chunk that fills. */
+export function* columnChunks(
+  writer: ChunkWriter,
+  name: string,
+  columns: ScalarColumns,
+  format: ValueFormat,
+  integerLines?: IntegerLineWriter,
+): Generator<Uint8Array, void, undefined> {
   const { bytes } = columns.labels;
   const lines: ColumnLines = {
     labelled: padded(`${name}{`),
@@ -55,44 +37,17 @@ export function* columnChunks(name: string, columns: ScalarColumns, format: Valu
     arena: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     format,
     suffix: encoder.encode(format.integerSuffix),
-    chunk: sharedChunk(),
     integerLines,
     cursor: new Int32Array(2),
   };
   for (let next = 0; next < columns.values.length; ) {
-    const { written, end } = fillChunk(lines, next);
-    if (written === 0) {
-      // A line longer than a chunk (a huge label set): give it a chunk of its own size.
-      lines.chunk = withSlack(lineBound(lines, next));
-      continue;
-    }
+    const written = fillChunk(lines, writer, next);
     next += written;
-    yield decoder.decode(lines.chunk.bytes.subarray(0, end));
+    if (next === columns.values.length) return;
+    // The next line does not fit: on in a new chunk, one of its own when it is longer than a chunk (a huge label set).
+    writer.startChunk(written === 0 ? lineBound(lines, next) : 0);
+    yield* writer.filled();
   }
-}
-
-/** A buffer written through a DataView, `size` bytes plus room for the last word copy to overshoot (see copyWords). */
-interface Chunk {
-  bytes: Uint8Array;
-  view: DataView;
-  size: number;
-}
-
-let shared: Chunk | undefined;
-
-/**
- * The chunk buffer every family writes into: each fill is decoded into a string before anything else can
- * run, so interleaved scrapes cannot see each other's bytes, and a small family no longer costs a fresh
- * zero-filled 64 KiB (the starter configs' 20 families spent a tenth of their scrape on that).
- */
-function sharedChunk(): Chunk {
-  shared ??= withSlack(CHUNK_BYTES);
-  return shared;
-}
-
-function withSlack(size: number): Chunk {
-  const bytes = new Uint8Array(size + 4);
-  return { bytes, view: new DataView(bytes.buffer), size };
 }
 
 /** A text's UTF-8 bytes, and a view that can be read a word at a time past their end (see copyWords). */
@@ -118,7 +73,6 @@ interface ColumnLines {
   arena: DataView;
   format: ValueFormat;
   suffix: Uint8Array;
-  chunk: Chunk;
   integerLines: IntegerLineWriter | undefined;
   /** The series and byte offset passed to and from integerLines. */
   cursor: Int32Array;
@@ -152,16 +106,16 @@ function copyWords(to: DataView, at: number, from: DataView, start: number, leng
 }
 
 /**
- * Writes lines from `from` into the chunk until the next one might not fit; returns how many and the
- * chunk's end. A plain function with its state in locals: the loop runs once per series, and a
- * generator's closure variables would turn every byte written into a context load and store.
+ * Writes lines from `from` into the writer's chunk until the next one might not fit; returns how many. A
+ * plain function with its state in locals: the loop runs once per series, and a generator's closure
+ * variables would turn every byte written into a context load and store.
  */
-function fillChunk(lines: ColumnLines, from: number): { written: number; end: number } {
+function fillChunk(lines: ColumnLines, writer: ChunkWriter, from: number): number {
   const { labelled, bare, suffix, format, arena, integerLines, cursor } = lines;
-  const { bytes: chunk, view, size } = lines.chunk;
+  const { bytes: chunk, view, size } = writer;
   const { starts, ends } = lines.columns.labels;
   const { values } = lines.columns;
-  let at = 0;
+  let at = writer.at;
   let i = from;
   for (; i < values.length; i++) {
     const value = values[i] as number;
@@ -198,7 +152,8 @@ function fillChunk(lines: ColumnLines, from: number): { written: number; end: nu
     }
     chunk[at++] = NEWLINE;
   }
-  return { written: i - from, end: at };
+  writer.at = at;
+  return i - from;
 }
 
 /** The decimal digits of an integer in [0, 1e6), at `at`; returns the offset after them. */

@@ -1,13 +1,16 @@
+import type { IntegerLineWriter } from '@ebpf-exporter/map-types';
 import type { HistogramSeries, MetricFamily, ScalarSeries } from '../model';
 import { escapeHelp, escapeQuoted, renderLabelPairs } from './escape';
 import { formatGoFloat } from './go-float';
-import { columnChunks, type IntegerLineWriter, type ValueFormat } from './column-chunks';
+import { expositionPool, type ChunkPool } from './chunk-pool';
+import { ChunkWriter } from './chunk-writer';
+import { columnChunks, type ValueFormat } from './column-chunks';
 import { columnsOf, sortFamilies } from './sort-families';
 
 export type ExpositionFormat = 'text' | 'openmetrics';
 
-/** How many series go into one chunk, so a server can yield to the event loop between chunks. */
-const SERIES_PER_CHUNK = 2000;
+/** Lines of series kept as objects are joined this many at a time before being encoded into the chunks. */
+const SERIES_PER_BATCH = 2000;
 
 /** client_golang's text writer prints 0 as `0` even for negative zero; everything else as Go's %g. */
 function textFloat(n: number): string {
@@ -87,66 +90,103 @@ function histogramLines(name: string, series: HistogramSeries, dialect: Dialect)
   return out;
 }
 
-function* familyChunks(family: MetricFamily, dialect: Dialect, options: ChunkOptions): Iterable<string> {
-  // Lines are collected and joined per chunk: joining makes one flat string, where += would build a rope of
-  // millions of small pieces for the garbage collector.
-  let lines: string[] = [dialect.header(family)];
+function* familyChunks(family: MetricFamily, dialect: Dialect, writer: ChunkWriter, options: ChunkOptions): Generator<Uint8Array, void, undefined> {
+  writer.text(dialect.header(family));
+  if (family.type !== 'histogram') {
+    const columns = columnsOf(family);
+    if (columns) {
+      yield* columnChunks(writer, dialect.scalarName(family), columns, dialect, options.integerLines);
+      return;
+    }
+  }
+  // Lines are joined a batch at a time and the batch encoded: joining makes one flat string, where += would
+  // build a rope of millions of small pieces for the garbage collector, and encodeInto per piece costs a call each.
+  let lines: string[] = [];
+  const flush = (): void => {
+    writer.text(lines.join(''));
+    lines = [];
+  };
   if (family.type === 'histogram') {
     const name = openMetricsFamilyName(family);
     for (const series of family.series) {
       lines.push(histogramLines(name, series, dialect));
-      if (lines.length >= SERIES_PER_CHUNK) {
-        yield lines.join('');
-        lines = [];
+      if (lines.length >= SERIES_PER_BATCH) {
+        flush();
+        yield* writer.filled();
       }
     }
   } else {
     const name = dialect.scalarName(family);
-    const columns = columnsOf(family);
-    if (columns) {
-      yield lines.join('');
-      yield* columnChunks(name, columns, dialect, options.integerLines);
-      return;
-    }
     const labelled = `${name}{`;
-    // The pieces of each line go into the chunk one by one: join copies them once, with no string per line.
-    let inChunk = 0;
+    // The pieces of each line go into the batch one by one: join copies them once, with no string per line.
+    let inBatch = 0;
     for (const series of family.series) {
       const pairs = labelPairs(series);
       if (pairs === '') lines.push(name, ' ');
       else lines.push(labelled, pairs, '} ');
       lines.push(dialect.float(series.value), '\n');
-      if (++inChunk >= SERIES_PER_CHUNK) {
-        yield lines.join('');
-        lines = [];
-        inChunk = 0;
+      if (++inBatch >= SERIES_PER_BATCH) {
+        flush();
+        yield* writer.filled();
+        inBatch = 0;
       }
     }
   }
-  if (lines.length > 0) yield lines.join('');
+  flush();
 }
 
 export interface ChunkOptions {
   /** Writes runs of integer-valued lines of column families faster than JavaScript can (see IntegerLineWriter). */
   integerLines?: IntegerLineWriter;
+  /** Where the chunks' buffers come from: expositionPool unless a test needs small chunks. */
+  pool?: ChunkPool;
 }
 
 /**
- * The exposition as a sequence of string pieces (one or more per family), sorted like client_golang's
- * Gather. Concatenated they equal `formatText`/`formatOpenMetrics`.
+ * The exposition as UTF-8 chunks, sorted like client_golang's Gather; concatenated they are
+ * `formatText`/`formatOpenMetrics`. Each chunk is a view of a buffer of the pool (or, for a line longer
+ * than a chunk, of its own): the reader owns it once yielded and gives it back to the pool once nothing
+ * reads it any more; the writer goes on in other buffers. A chunk ends at a line's end or between two
+ * characters, so each one is valid UTF-8 on its own. Stopping early (return()) gives back what was not
+ * handed out.
  */
-export function* textChunks(families: readonly MetricFamily[], format: ExpositionFormat, options: ChunkOptions = {}): Iterable<string> {
+export function* expositionChunks(
+  families: readonly MetricFamily[],
+  format: ExpositionFormat,
+  options: ChunkOptions = {},
+): Generator<Uint8Array, void, undefined> {
   const dialect = format === 'openmetrics' ? openMetricsDialect : textDialect;
-  for (const family of sortFamilies(families)) yield* familyChunks(family, dialect, options);
-  if (format === 'openmetrics') yield '# EOF\n';
+  const writer = new ChunkWriter(options.pool ?? expositionPool);
+  try {
+    for (const family of sortFamilies(families)) {
+      yield* familyChunks(family, dialect, writer, options);
+      yield* writer.filled();
+    }
+    if (format === 'openmetrics') writer.text('# EOF\n');
+    writer.finish();
+    yield* writer.filled();
+  } finally {
+    writer.abandon();
+  }
+}
+
+const decoder = new TextDecoder();
+
+function formatWhole(families: readonly MetricFamily[], format: ExpositionFormat): string {
+  const parts: string[] = [];
+  for (const chunk of expositionChunks(families, format)) {
+    parts.push(decoder.decode(chunk));
+    expositionPool.give(chunk);
+  }
+  return parts.join('');
 }
 
 /** Prometheus text exposition format 0.0.4, as client_golang writes it. */
 export function formatText(families: readonly MetricFamily[]): string {
-  return [...textChunks(families, 'text')].join('');
+  return formatWhole(families, 'text');
 }
 
 /** OpenMetrics 1.0 text, as client_golang writes it. */
 export function formatOpenMetrics(families: readonly MetricFamily[]): string {
-  return [...textChunks(families, 'openmetrics')].join('');
+  return formatWhole(families, 'openmetrics');
 }
