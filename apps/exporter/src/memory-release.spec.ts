@@ -2,7 +2,7 @@ import { constants, performance, PerformanceObserver, type NodeGCPerformanceDeta
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
-import { GARBAGE_LIMIT_BYTES, memoryReleaser, SMALL_SCRAPE_CHARS, SMALL_SCRAPES_PER_CHECK } from './memory-release';
+import { GARBAGE_LIMIT_BYTES, memoryReleaser, SMALL_SCRAPE_BYTES, SMALL_SCRAPES_PER_CHECK } from './memory-release';
 
 const buffers = () => process.memoryUsage().arrayBuffers;
 
@@ -57,11 +57,11 @@ describe('memoryReleaser', () => {
     const forced = forcedCollections();
     try {
       leaveGarbage(GARBAGE_LIMIT_BYTES / 2);
-      const withinLimit = during(() => release(SMALL_SCRAPE_CHARS));
+      const withinLimit = during(() => release(SMALL_SCRAPE_BYTES));
       // 1.5 limits in all (48 MiB): V8 by itself waits for 64 MiB of new buffers, so only the releaser
       // collects them while this test runs.
       leaveGarbage(GARBAGE_LIMIT_BYTES);
-      const beyondLimit = during(() => release(SMALL_SCRAPE_CHARS));
+      const beyondLimit = during(() => release(SMALL_SCRAPE_BYTES));
       await forced.reported(beyondLimit);
       expect(forced.within(withinLimit)).toBe(0);
       expect(forced.within(beyondLimit)).toBe(1);
@@ -77,7 +77,7 @@ describe('memoryReleaser', () => {
     const release = memoryReleaser();
     const memoryUsage = vi.spyOn(process, 'memoryUsage');
     try {
-      release(SMALL_SCRAPE_CHARS);
+      release(SMALL_SCRAPE_BYTES);
       expect(memoryUsage).toHaveBeenCalled();
       memoryUsage.mockClear();
       release(100); // the first small one

@@ -13,11 +13,11 @@ import { runInNewContext } from 'node:vm';
 export const GARBAGE_LIMIT_BYTES = 32 * 2 ** 20;
 
 /**
- * Below this many characters (an exposition small enough to be sent as one string, ~1,500 series) a scrape
+ * Below this many bytes (an exposition that fits in one chunk and is sent whole, ~1,500 series) a scrape
  * leaves too little garbage to look for; the check itself (memoryUsage() and malloc_trim(), ~0.2 ms) was
  * a fifth of a small scrape's CPU. Larger scrapes are checked every time, as they were before.
  */
-export const SMALL_SCRAPE_CHARS = 64 * 1024;
+export const SMALL_SCRAPE_BYTES = 64 * 1024;
 /** Small scrapes still check once in this many, for garbage that does not show in the exposition's size. */
 export const SMALL_SCRAPES_PER_CHECK = 32;
 
@@ -26,16 +26,16 @@ export const SMALL_SCRAPES_PER_CHECK = 32;
  * pages back at once: loading the objects parses the kernel's BTF once per object (5.5 MB here) and frees
  * it, which left ~13 MB of free heap pages resident for the life of the process.
  */
-export function memoryReleaser(): (exposedChars: number) => void {
+export function memoryReleaser(): (exposedBytes: number) => void {
   releaseFreeMemory();
   // gc() is only handed to contexts created once the flag is set: a new context hands it over.
   setFlagsFromString('--expose-gc');
   const collect = runInNewContext('gc') as () => void;
   let kept = process.memoryUsage().arrayBuffers;
   let smallScrapes = 0;
-  return (exposedChars) => {
+  return (exposedBytes) => {
     // The first scrape is checked too: it reads kallsyms, partitions and the like once.
-    if (exposedChars < SMALL_SCRAPE_CHARS && smallScrapes++ % SMALL_SCRAPES_PER_CHECK !== 0) return;
+    if (exposedBytes < SMALL_SCRAPE_BYTES && smallScrapes++ % SMALL_SCRAPES_PER_CHECK !== 0) return;
     const buffers = process.memoryUsage().arrayBuffers;
     if (buffers - kept > GARBAGE_LIMIT_BYTES) {
       collect();
