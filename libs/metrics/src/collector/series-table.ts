@@ -8,11 +8,11 @@
 // recorded for it. Otherwise keys seen last time find their series through the KeyIndex, only new keys go
 // through the decoders, and their series are sorted and merged into the order.
 import { SKIP, type Skip } from '../decoders/decoder';
-import { EMPTY_ARENA, LabelArenaBuilder } from '../label-arena';
+import { LabelArenaBuilder } from '../label-arena';
 import { labelTextOrder } from '../label-order';
 import type { LabelArena } from '../model';
 import { KeyIndex } from './key-index';
-import { LabelStore } from './label-store';
+import { LabelStore, type PlacedText } from './label-store';
 import { forEachSlice, forEachSliced, type MapEntries, type Slicing } from './map-entries';
 import { sortIndexesSliced } from './sliced-sort';
 
@@ -98,8 +98,9 @@ export class SeriesTable {
   private readonly store = new LabelStore();
   /** Live series ids in exposition order. */
   private order: Int32Array = new Int32Array(0);
-  /** The texts of `order`, as an arena (see LabelStore.arenaOf). */
-  private ranked: LabelArena = EMPTY_ARENA;
+  /** Ids given to series so far, and those of series that died, given to the next new ones. */
+  private nextId = 0;
+  private readonly freeIds: number[] = [];
   /** Whether `ranked` lies back to back in the store's bytes (see LabelStore.compact). */
   private inOrder = true;
   private last: RecordedPass | undefined;
@@ -145,7 +146,7 @@ export class SeriesTable {
   }
 
   private view(values: Float64Array): SeriesView {
-    return { labels: this.ranked, ids: this.order, values };
+    return { labels: this.store.ranked, ids: this.order, values };
   }
 
   /** Each entry's value added to its rank's column. */
@@ -219,7 +220,7 @@ export class SeriesTable {
     const freshCount = fresh.starts.length;
     const oldCount = this.order.length;
     const compareFresh = labelTextOrder(fresh, fresh);
-    const toOld = labelTextOrder(fresh, this.ranked);
+    const toOld = labelTextOrder(fresh, this.store.ranked);
     const freshOrder = await sortIndexesSliced(freshCount, compareFresh, slicing);
 
     // Per fresh text: the old rank it equals, or where it goes among them, or the text it folds into (one
@@ -296,14 +297,22 @@ export class SeriesTable {
   private commit(changes: RankChanges): void {
     const { order, freshTexts, newSeries } = changes;
     const adopt = this.order.length === 0;
-    if (adopt) this.store.adopt(freshTexts);
-    for (let rank = 0; rank < this.order.length; rank++) if (changes.old[rank] === -1) this.store.free(this.order[rank] as number);
+    for (let rank = 0; rank < this.order.length; rank++) if (changes.old[rank] === -1) this.freeIds.push(this.order[rank] as number);
+    const placed: PlacedText[] = [];
     for (let f = 0; f < newSeries.length; f++) {
-      if ((newSeries[f] as number) !== -1) order[changes.fresh[f] as number] = adopt ? f : this.store.copy(freshTexts, f);
-      else if (adopt) this.store.free(f);
+      if ((newSeries[f] as number) === -1) continue;
+      const rank = changes.fresh[f] as number;
+      order[rank] = this.freeIds.pop() ?? this.nextId++;
+      placed.push({ text: f, rank });
+    }
+    if (adopt) {
+      const textOfRank = new Int32Array(order.length);
+      for (const { text, rank } of placed) textOfRank[rank] = text;
+      this.store.adopt(freshTexts, textOfRank);
+    } else {
+      this.store.rebuild(order.length, changes.old, freshTexts, placed);
     }
     this.order = order;
-    this.ranked = this.store.arenaOf(order);
     // New series break the texts' exposition order; dead ones only leave gaps.
     if (changes.inserted > 0) this.inOrder = false;
   }
@@ -324,8 +333,7 @@ export class SeriesTable {
   }
 
   private async compact(slicing: Slicing): Promise<void> {
-    await this.store.compact(this.order, slicing);
-    this.ranked = this.store.arenaOf(this.order);
+    await this.store.compact(slicing);
     this.inOrder = true;
   }
 }
