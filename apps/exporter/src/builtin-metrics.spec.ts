@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtinFamilies, type BuiltinState } from './builtin-metrics';
+import { builtinFamilies, metricKey, type BuiltinState } from './builtin-metrics';
 
 const state: BuiltinState = {
   configNames: ['timers', 'biolatency'],
@@ -9,6 +9,11 @@ const state: BuiltinState = {
   ],
   decoderErrors: new Map([['timers', 3]]),
   scrapeTimeouts: new Map([['biolatency', 2]]),
+  mapMetrics: [
+    { config: 'timers', metric: 'timer_starts_total' },
+    { config: 'biolatency', metric: 'bio_latency_seconds' },
+  ],
+  seriesLimitSkips: new Map([[metricKey('biolatency', 'bio_latency_seconds'), 4]]),
   bpfStatsEnabled: false,
   build: { version: '0.1.0', revision: 'abc', branch: 'main', runtimeVersion: 'node v20', os: 'linux', arch: 'amd64' },
 };
@@ -26,6 +31,10 @@ describe('builtinFamilies', () => {
     expect(families.get('ebpf_exporter_config_scrape_skipped_total')?.series.map((s) => [s.labelValues, 'value' in s ? s.value : NaN])).toEqual([
       [['timers', 'timeout'], 0],
       [['biolatency', 'timeout'], 2],
+    ]);
+    expect(families.get('ebpf_exporter_metric_scrape_skipped_total')?.series.map((s) => [s.labelValues, 'value' in s ? s.value : NaN])).toEqual([
+      [['timers', 'timer_starts_total', 'series_limit'], 0],
+      [['biolatency', 'bio_latency_seconds', 'series_limit'], 4],
     ]);
     expect(families.get('ebpf_exporter_ebpf_program_info')?.series[0]?.labelValues).toEqual(['timers', '42', 'timer_start', 'abcdef0123456789']);
   });

@@ -27,11 +27,17 @@ export interface BuiltinState {
   decoderErrors: ReadonlyMap<string, number>;
   /** Scrapes that left a config out for running over --config.scrape-timeout, by config. */
   scrapeTimeouts: ReadonlyMap<string, number>;
+  /** Every metric read from a map, by config, and the scrapes that left it out for passing its series limit. */
+  mapMetrics: readonly { config: string; metric: string }[];
+  seriesLimitSkips: ReadonlyMap<string, number>;
   bpfStatsEnabled: boolean;
   build: BuildInfo;
 }
 
 const series = (labelNames: string[], labelValues: string[], value: number): ScalarSeries => ({ labelNames, labelValues, value });
+
+/** The key of a metric in BuiltinState.seriesLimitSkips. */
+export const metricKey = (config: string, metric: string): string => `${config}\0${metric}`;
 
 export function builtinFamilies(state: BuiltinState): MetricFamily[] {
   const { build } = state;
@@ -77,6 +83,14 @@ export function builtinFamilies(state: BuiltinState): MetricFamily[] {
       help: 'Scrapes that left a whole config out, by reason (timeout: it ran over --config.scrape-timeout)',
       type: 'counter',
       series: state.configNames.map((name) => series(['config', 'reason'], [name, 'timeout'], state.scrapeTimeouts.get(name) ?? 0)),
+    },
+    {
+      name: 'ebpf_exporter_metric_scrape_skipped_total',
+      help: 'Scrapes that left one metric out, by reason (series_limit: more series than --config.max-series or its max_series)',
+      type: 'counter',
+      series: state.mapMetrics.map(({ config, metric }) =>
+        series(['config', 'metric', 'reason'], [config, metric, 'series_limit'], state.seriesLimitSkips.get(metricKey(config, metric)) ?? 0),
+      ),
     },
   ];
   if (state.bpfStatsEnabled) {

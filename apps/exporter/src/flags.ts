@@ -21,7 +21,8 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'config.check', kind: 'bool', default: false, help: 'Load and attach every config, then exit.' },
   { name: 'config.strict', kind: 'bool', default: false, help: 'Exit with an error when any program fails to attach.' },
   { name: 'config.skip-cache-size', kind: 'int', default: 0, placeholder: 'N', help: 'Size of the per-metric cache of keys a decoder skipped (0 disables it).' },
-  { name: 'config.cache-size', kind: 'int', default: 1048576, placeholder: 'N', help: 'Keys whose decoded labels are kept per metric: a counter keeps the keys of its last scrape, a histogram the most recently used (0 = unbounded).' },
+  { name: 'config.cache-size', kind: 'int', default: 1048576, placeholder: 'N', help: 'Keys whose decoded labels are kept per metric: those of its last scrape, at most this many (0 = unbounded).' },
+  { name: 'config.max-series', kind: 'int', default: 1048576, placeholder: 'N', help: 'Most series one metric may have; a metric with more is left out of that scrape and counted (0 = no limit).' },
   { name: 'config.scrape-timeout', kind: 'string', default: '5s', placeholder: 'DURATION', help: 'Longest one config may take in a scrape (Go duration, 0 = no limit); a config over it is left out of that scrape and counted.' },
   { name: 'debug', kind: 'bool', default: false, help: 'Serve /maps and print libbpf debug output.' },
   { name: 'log.no-timestamps', kind: 'bool', default: false, help: 'Leave the date and time out of log lines.' },
@@ -47,6 +48,7 @@ export interface Flags {
   configStrict: boolean;
   skipCacheSize: number;
   labelCacheSize: number;
+  maxSeries: number;
   scrapeTimeoutMs: number;
   debug: boolean;
   logNoTimestamps: boolean;
@@ -141,6 +143,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       configStrict: get('config.strict'),
       skipCacheSize: get('config.skip-cache-size'),
       labelCacheSize: get('config.cache-size'),
+      maxSeries: get('config.max-series'),
       scrapeTimeoutMs: durationFlag('config.scrape-timeout', get('config.scrape-timeout')),
       debug: get('debug'),
       logNoTimestamps: get('log.no-timestamps'),

@@ -109,6 +109,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     skipCacheSize: flags.skipCacheSize,
     scrapeTimeoutMs: flags.scrapeTimeoutMs,
   });
+    maxSeries: flags.maxSeries,
   events.start((config, error) => {
     scraper.countDecoderError(config);
     log.debug(`config ${config}: event record skipped: ${error.message}`);

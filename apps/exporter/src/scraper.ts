@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigCollector, type DecoderRegistry, type MapSource, type MetricFamily } from '@ebpf-exporter/metrics';
 import type { AttachedConfig } from './bpf-runtime';
-import { builtinFamilies, type BuildInfo, type ProgramSnapshot } from './builtin-metrics';
+import { builtinFamilies, metricKey, type BuildInfo, type ProgramSnapshot } from './builtin-metrics';
 import type { Logger } from './logger';
 
 export interface FamilySource {
@@ -23,6 +23,8 @@ export interface ScraperOptions {
   log: Logger;
   labelCacheSize: number;
   skipCacheSize: number;
+  /** Most series per metric (--config.max-series; 0 = no limit). */
+  maxSeries: number;
   /** Longest one config's part of a scrape may take (ms); 0 = no limit. */
   scrapeTimeoutMs: number;
   /** Reads `kernel.bpf_stats_enabled`; checked on every scrape because an operator may flip it at run time. */
@@ -42,6 +44,9 @@ export class Scraper implements FamilySource {
   private readonly decoderErrors = new Map<string, number>();
   /** Scrapes that left a config out as a whole, by config and reason. */
   private readonly skippedScrapes = new Map<string, number>();
+  /** Scrapes that left a metric out for passing its series limit, by metricKey. */
+  private readonly seriesLimitSkips = new Map<string, number>();
+  private readonly mapMetrics: { config: string; metric: string }[];
   private readonly bpfStatsEnabled: () => boolean;
 
   constructor(private readonly options: ScraperOptions) {
@@ -50,10 +55,14 @@ export class Scraper implements FamilySource {
       collector: new ConfigCollector(config, options.decoders, {
         labelCacheSize: options.labelCacheSize,
         skipCacheSize: options.skipCacheSize,
+        maxSeries: options.maxSeries,
         budgetMs: options.scrapeTimeoutMs,
       }),
     }));
     this.bpfStatsEnabled = options.bpfStatsEnabled ?? readBpfStatsEnabled;
+    this.mapMetrics = options.attached.flatMap(({ config }) =>
+      [...config.metrics.counters.filter((counter) => !counter.perfEventArray), ...config.metrics.histograms].map((metric) => ({ config: config.name, metric: metric.name })),
+    );
   }
 
   async families(): Promise<MetricFamily[]> {
@@ -69,6 +78,11 @@ export class Scraper implements FamilySource {
         this.skippedScrapes.set(name, (this.skippedScrapes.get(name) ?? 0) + 1);
         this.options.log.warn(`config ${name}: left out of this scrape, it took longer than --config.scrape-timeout (${this.options.scrapeTimeoutMs} ms)`);
       }
+      for (const { metric, limit } of result.skipped) {
+        const key = metricKey(name, metric);
+        this.seriesLimitSkips.set(key, (this.seriesLimitSkips.get(key) ?? 0) + 1);
+        this.options.log.warn(`config ${name}: metric ${metric} left out of this scrape, it has more than ${limit} series (--config.max-series or its max_series)`);
+      }
       for (const { metric, error } of result.errors) {
         this.countDecoderError(name);
         this.options.log.debug(`config ${name}: metric ${metric} skipped this scrape: ${error.message}`);
@@ -81,6 +95,8 @@ export class Scraper implements FamilySource {
       programs: this.programSnapshots(bpfStatsEnabled),
       decoderErrors: this.decoderErrors,
       scrapeTimeouts: this.skippedScrapes,
+      mapMetrics: this.mapMetrics,
+      seriesLimitSkips: this.seriesLimitSkips,
       bpfStatsEnabled,
       build: this.options.build,
     }));

@@ -259,7 +259,7 @@ describe('ConfigCollector', () => {
 `;
     const { env } = countingHost();
     const result = await collectorFor(yaml, env).collect(new RecordedMapSource({}));
-    expect(result).toEqual({ families: [], errors: [], timedOut: false });
+    expect(result).toEqual({ families: [], errors: [], skipped: [], timedOut: false });
   });
   describe('large maps', { timeout: 60_000 }, () => {
     // Just over one slice (32k entries), so every walk pauses once.
@@ -324,7 +324,7 @@ describe('ConfigCollector budget', () => {
 
     host.slow = true;
     const big = new RecordedMapSource({ test: { packets_total: ifaceMap(indexes(5000, 100)) } });
-    expect(await collector.collect(big)).toEqual({ families: [], errors: [], timedOut: true });
+    expect(await collector.collect(big)).toEqual({ families: [], errors: [], skipped: [], timedOut: true });
 
     host.slow = false;
     const after = await collector.collect(big);
@@ -362,5 +362,32 @@ describe('ConfigCollector budget', () => {
     const result = await collector.collect(new RecordedMapSource({ test: { packets_total: ifaceMap(indexes(600)) } }));
     expect(result.timedOut).toBe(false);
     expect(seriesOf(result.families[0])).toHaveLength(600);
+  });
+});
+
+describe('ConfigCollector series limit', () => {
+  it('leaves a metric with more series than maxSeries out of the scrape and serves the others', async () => {
+    const yaml = `metrics:
+  counters:
+    - name: big_total
+      help: Many keys
+      labels:
+        - { name: interface, size: 4, decoders: [{ name: ifname }] }
+    - name: small_total
+      help: Few keys
+      labels:
+        - { name: interface, size: 4, decoders: [{ name: ifname }] }
+`;
+    const { env } = countingHost();
+    const collector = collectorFor(yaml, env, { maxSeries: 3 });
+    const source = (big: number) =>
+      new RecordedMapSource({ test: { big_total: ifaceMap(Array.from({ length: big }, (_, i) => i + 1)), small_total: ifaceMap([1, 2]) } });
+    const over = await collector.collect(source(4));
+    expect(over.skipped).toEqual([{ metric: 'big_total', reason: 'series_limit', limit: 3 }]);
+    expect(over.families.map((family) => family.name)).toEqual(['ebpf_exporter_small_total']);
+    // At the limit it is served again.
+    const within = await collector.collect(source(3));
+    expect(within.skipped).toEqual([]);
+    expect(seriesOf(within.families[0])).toHaveLength(3);
   });
 });

@@ -7,7 +7,7 @@ import { columnarFamily, tableHistogramFamily } from './columnar-family';
 import { checkBucketRange, histogramShape, type HistogramShape } from './histogram';
 import { KeyDecoder } from './key-decoder';
 import { mapEntries, type Slicing } from './map-entries';
-import { SeriesTable, type SeriesView } from './series-table';
+import { SeriesLimitExceeded, SeriesTable, type SeriesView } from './series-table';
 
 export interface CollectorOptions {
   /**
@@ -23,6 +23,12 @@ export interface CollectorOptions {
    */
   skipCacheSize?: number;
   /**
+   * Most series one metric may have in a scrape (a metric's `max_series` overrides it); past it the metric
+   * is left out of that scrape (`CollectResult.skipped`) and the rest served, so a map flooded with keys
+   * bounds the exporter's memory and the body Prometheus gets. 0 = no limit. Default DEFAULT_MAX_SERIES.
+   */
+  maxSeries?: number;
+  /**
    * Longest a scrape of this config may take, in milliseconds, read and decode included; 0 (default) = no
    * limit. A scrape over it is left out as a whole (`CollectResult.timedOut`), so one config fed a hostile or
    * huge map cannot hold the scrape of the others. The walk of the map in progress goes on (one at a time
@@ -35,12 +41,17 @@ export interface CollectorOptions {
 /** Big enough for a 1M-entry map to stay fully cached across scrapes, bounded for the rest. */
 export const DEFAULT_LABEL_CACHE_SIZE = 1 << 20;
 
+/** Every example and the 1M-series benchmark fit; a 5M-key map does not. */
+export const DEFAULT_MAX_SERIES = 1 << 20;
+
 const METRIC_NAMESPACE = 'ebpf_exporter';
 
 export interface CollectResult {
   families: MetricFamily[];
   /** Metrics skipped in this scrape because their map could not be read or decoded. */
   errors: { metric: string; error: Error }[];
+  /** Metrics left out of this scrape by a limit: more series than `limit`. */
+  skipped: { metric: string; reason: 'series_limit'; limit: number }[];
   /** The scrape ran over its budget: no families (see CollectorOptions.budgetMs). */
   timedOut: boolean;
 }
@@ -94,7 +105,7 @@ async function readBefore<T>(read: Promise<T>, deadline: number): Promise<T> {
 }
 
 function overBudget(): CollectResult {
-  return { families: [], errors: [], timedOut: true };
+  return { families: [], errors: [], skipped: [], timedOut: true };
 }
 
 function toError(error: unknown): Error {
@@ -113,10 +124,12 @@ export class ConfigCollector {
     decoders: DecoderRegistry,
     options: CollectorOptions = {},
   ) {
+    const unlimited = (limit: number) => (limit === 0 ? Infinity : limit);
     const tableOptions = {
-      cacheLimit: options.labelCacheSize === 0 ? Infinity : (options.labelCacheSize ?? DEFAULT_LABEL_CACHE_SIZE),
+      cacheLimit: unlimited(options.labelCacheSize ?? DEFAULT_LABEL_CACHE_SIZE),
       skipCacheLimit: options.skipCacheSize ?? 0,
     };
+    const maxSeries = unlimited(options.maxSeries ?? DEFAULT_MAX_SERIES);
     this.littleEndian = decoders.littleEndian;
     this.budgetMs = options.budgetMs ?? 0;
     // perf_event_array counters are event streams, counted by the exporter as records arrive.
@@ -127,7 +140,7 @@ export class ConfigCollector {
         const table = new SeriesTable((bytes, offset) => {
           const key = keyDecoder.decode(bytes, offset);
           return key === SKIP ? SKIP : { labelText: key.labelText, column: 0 };
-        }, { width: 1, ...tableOptions });
+        }, { width: 1, maxSeries, ...tableOptions });
         return { config: counter, keyDecoder, table };
       });
     this.histograms = config.metrics.histograms.map((histogram) => {
@@ -136,7 +149,7 @@ export class ConfigCollector {
       const table = new SeriesTable((bytes, offset) => {
         const key = keyDecoder.decode(bytes, offset);
         return key === SKIP ? SKIP : { labelText: key.labelText, column: shape.columnOf(key.bucket) };
-      }, { width: shape.width, ...tableOptions });
+      }, { width: shape.width, maxSeries, ...tableOptions });
       return { config: histogram, keyDecoder, table, shape };
     });
   }
@@ -174,7 +187,7 @@ export class ConfigCollector {
 
   /** Every metric of the config, one after the other; stops at the first map not read before the deadline. */
   private async walk(source: MapSource, scrape: Scrape): Promise<CollectResult> {
-    const result: CollectResult = { families: [], errors: [], timedOut: false };
+    const result: CollectResult = { families: [], errors: [], skipped: [], timedOut: false };
     const plans: [MetricPlan<CounterConfig | HistogramConfig>, () => Promise<MetricFamily>][] = [
       ...this.counters.map((plan): [MetricPlan<CounterConfig>, () => Promise<MetricFamily>] => [plan, () => this.collectCounter(source, plan, scrape)]),
       ...this.histograms.map((plan): [HistogramPlan, () => Promise<MetricFamily>] => [plan, () => this.collectHistogram(source, plan, scrape)]),
@@ -186,7 +199,8 @@ export class ConfigCollector {
         result.families.push(await collect());
       } catch (error) {
         if (error instanceof OverBudget) return overBudget();
-        result.errors.push({ metric: plan.config.name, error: toError(error) });
+        if (error instanceof SeriesLimitExceeded) result.skipped.push({ metric: plan.config.name, reason: 'series_limit', limit: error.limit });
+        else result.errors.push({ metric: plan.config.name, error: toError(error) });
       }
     }
     return result;

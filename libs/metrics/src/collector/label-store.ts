@@ -7,11 +7,13 @@ import { EMPTY_ARENA, LabelArenaBuilder } from '../label-arena';
 import type { LabelArena } from '../model';
 import { forEachSliced, type Slicing } from './map-entries';
 
-/** A new series of a merge: fresh text `text` goes to rank `rank`. */
-export interface PlacedText {
-  text: number;
-  rank: number;
-}
+/**
+ * The series of a merge by rank, as the table's order holds them until their ids are given: `-1 - f` for a
+ * new series of fresh text f, an id (>= 0) for one that was there before.
+ */
+type MergedOrder = Int32Array;
+
+const freshTextAt = (order: MergedOrder, rank: number): number => -1 - (order[rank] as number);
 
 export class LabelStore {
   private bytes: Uint8Array = new Uint8Array(0);
@@ -30,25 +32,29 @@ export class LabelStore {
   }
 
   /**
-   * Takes over the bytes of `fresh` (a first pass: its texts are not copied again), text `textOfRank[r]`
-   * at rank r; the texts not placed (folded into another) are garbage.
+   * Takes over the bytes of `fresh` (a first pass: its texts are not copied again), every rank of `order` a
+   * new series; the texts no rank has (folded into another) are garbage.
    */
-  adopt(fresh: LabelArena, textOfRank: Int32Array): void {
+  adopt(fresh: LabelArena, order: MergedOrder): void {
     this.bytes = fresh.bytes;
     this.end = fresh.bytes.length;
-    this.ranked = { bytes: fresh.bytes, starts: textOfRank.map((t) => fresh.starts[t] as number), ends: textOfRank.map((t) => fresh.ends[t] as number) };
+    const starts = new Int32Array(order.length);
+    const ends = new Int32Array(order.length);
     let live = 0;
-    for (let r = 0; r < textOfRank.length; r++) live += (this.ranked.ends[r] as number) - (this.ranked.starts[r] as number);
+    for (let rank = 0; rank < order.length; rank++) {
+      const text = freshTextAt(order, rank);
+      starts[rank] = fresh.starts[text] as number;
+      ends[rank] = fresh.ends[text] as number;
+      live += (ends[rank] as number) - (starts[rank] as number);
+    }
+    this.ranked = { bytes: fresh.bytes, starts, ends };
     this.deadBytes = this.end - live;
   }
 
-  /**
-   * The texts after a merge, `count` ranks: old rank o at `rankOfOld[o]` (-1: gone, its bytes garbage),
-   * and the `placed` fresh texts appended.
-   */
-  rebuild(count: number, rankOfOld: Int32Array, fresh: LabelArena, placed: readonly PlacedText[]): void {
-    const starts = new Int32Array(count);
-    const ends = new Int32Array(count);
+  /** The texts after a merge: old rank o at `rankOfOld[o]` (-1: gone, its bytes garbage), new series' texts appended. */
+  rebuild(rankOfOld: Int32Array, fresh: LabelArena, order: MergedOrder): void {
+    const starts = new Int32Array(order.length);
+    const ends = new Int32Array(order.length);
     const old = this.ranked;
     for (let o = 0; o < rankOfOld.length; o++) {
       const rank = rankOfOld[o] as number;
@@ -58,7 +64,9 @@ export class LabelStore {
         ends[rank] = old.ends[o] as number;
       }
     }
-    for (const { text, rank } of placed) {
+    for (let rank = 0; rank < order.length; rank++) {
+      if ((order[rank] as number) >= 0) continue;
+      const text = freshTextAt(order, rank);
       const start = fresh.starts[text] as number;
       const length = (fresh.ends[text] as number) - start;
       this.reserve(length);

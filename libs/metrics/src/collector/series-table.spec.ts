@@ -9,7 +9,7 @@ import { RecordedMapSource, type RecordedMap } from '../testing/recorded-map-sou
 import { ConfigCollector } from './config-collector';
 import { SKIP } from '../decoders/decoder';
 import { sameBytes } from './key-index';
-import { SeriesTable } from './series-table';
+import { SeriesLimitExceeded, SeriesTable } from './series-table';
 
 // `static_map` folds ids 1 and 2 into one label set and `regexp` drops the `skip` one, so the sequence below
 // covers aggregation and skipped keys as well as plain keys; 6 and 7 decode to values that do not sort like
@@ -176,7 +176,7 @@ describe('SeriesTable', () => {
 
   it('decodes a key once while it stays in the map, replays identical keys, and forgets keys that left', async () => {
     const { decoded, decode } = decoding();
-    const table = new SeriesTable(decode, { width: 1, cacheLimit: Infinity, skipCacheLimit: 0 });
+    const table = new SeriesTable(decode, { width: 1, cacheLimit: Infinity, skipCacheLimit: 0, maxSeries: Infinity });
     const first = await table.collect(entriesOf([['b', 1], ['a', 2], ['ab1', 3], ['ab2', 4]]), noPause);
     expect(textsOf(first)).toEqual(['l="a"', 'l="ab"', 'l="b"']);
     expect([...first.values]).toEqual([2, 7, 1]);
@@ -193,7 +193,7 @@ describe('SeriesTable', () => {
 
   it('keeps at most cacheLimit keys of a pass; the others are decoded again, and never replayed', async () => {
     const { decoded, decode } = decoding();
-    const table = new SeriesTable(decode, { width: 1, cacheLimit: 2, skipCacheLimit: 0 });
+    const table = new SeriesTable(decode, { width: 1, cacheLimit: 2, skipCacheLimit: 0, maxSeries: Infinity });
     const entries = entriesOf([['a', 1], ['b', 1], ['c', 1]]);
     await table.collect(entries, noPause);
     const second = await table.collect(entries, noPause);
@@ -205,7 +205,7 @@ describe('SeriesTable', () => {
   it('remembers at most skipCacheLimit skipped keys of a pass', async () => {
     for (const [skipCacheLimit, decodedAgain, replayed] of [[0, 3, false], [2, 1, false], [3, 0, true]] as const) {
       const { decoded, decode } = decoding();
-      const table = new SeriesTable(decode, { width: 1, cacheLimit: Infinity, skipCacheLimit });
+      const table = new SeriesTable(decode, { width: 1, cacheLimit: Infinity, skipCacheLimit, maxSeries: Infinity });
       const entries = entriesOf([['x1', 1], ['a', 1], ['x2', 1], ['x3', 1]]);
       await table.collect(entries, noPause);
       const view = await table.collect(entries, noPause);
@@ -215,7 +215,7 @@ describe('SeriesTable', () => {
 
   it('keeps a series its id while it lives, also when all its keys change, and gives freed ids to new series', async () => {
     const { decode } = decoding();
-    const table = new SeriesTable(decode, { width: 1, cacheLimit: Infinity, skipCacheLimit: 0 });
+    const table = new SeriesTable(decode, { width: 1, cacheLimit: Infinity, skipCacheLimit: 0, maxSeries: Infinity });
     const first = idsByText(await table.collect(entriesOf([['a', 1], ['b', 1], ['c', 1]]), noPause));
     // `b1` is a new key of series b; `c` left.
     const second = idsByText(await table.collect(entriesOf([['b1', 1], ['a', 1], ['d', 1]]), noPause));
@@ -225,7 +225,7 @@ describe('SeriesTable', () => {
 
   it('compacts the texts once dead ones outweigh live ones, ids unchanged and texts back to back in order', async () => {
     const { decode } = decoding();
-    const table = new SeriesTable(decode, { width: 1, cacheLimit: Infinity, skipCacheLimit: 0 });
+    const table = new SeriesTable(decode, { width: 1, cacheLimit: Infinity, skipCacheLimit: 0, maxSeries: Infinity });
     const names = ['aa', 'ab', 'ac', 'ad', 'ae', 'af'];
     await table.collect(entriesOf(names.map((name) => [name, 1])), noPause);
     const before = idsByText(await table.collect(entriesOf(names.map((name) => [name, 1])), noPause));
@@ -240,13 +240,13 @@ describe('SeriesTable', () => {
     const { decode } = decoding();
     const entries = entriesOf([['d', 1], ['c', 2], ['b', 3], ['a', 4], ['e', 5]]);
     const expected = async () => {
-      const fresh = new SeriesTable(decoding().decode, { width: 1, cacheLimit: Infinity, skipCacheLimit: 0 });
+      const fresh = new SeriesTable(decoding().decode, { width: 1, cacheLimit: Infinity, skipCacheLimit: 0, maxSeries: Infinity });
       await fresh.collect(entriesOf([['a', 9]]), noPause);
       return fresh.collect(entries, noPause);
     };
     const want = await expected();
     for (let abandonAt = 1; abandonAt < 30; abandonAt++) {
-      const table = new SeriesTable(decode, { width: 1, cacheLimit: Infinity, skipCacheLimit: 0 });
+      const table = new SeriesTable(decode, { width: 1, cacheLimit: Infinity, skipCacheLimit: 0, maxSeries: Infinity });
       await table.collect(entriesOf([['a', 9]]), noPause);
       let pauses = 0;
       const abandoning = {
@@ -263,7 +263,7 @@ describe('SeriesTable', () => {
 
   it('adds a histogram key’s value to its column and ignores column -1', async () => {
     const decode = (bytes: Uint8Array, offset: number) => ({ labelText: `l="${bytes[offset]}"`, column: (bytes[offset + 1] as number) - 1 });
-    const table = new SeriesTable(decode, { width: 2, cacheLimit: Infinity, skipCacheLimit: 0 });
+    const table = new SeriesTable(decode, { width: 2, cacheLimit: Infinity, skipCacheLimit: 0, maxSeries: Infinity });
     const keys = Uint8Array.from([1, 1, 0, 0, 1, 2, 0, 0, 1, 0, 0, 0, 2, 2, 0, 0]);
     const entries = { count: 4, keySize: 4, keys, value: (entry: number) => 10 ** entry };
     for (let scrape = 0; scrape < 2; scrape++) {
@@ -273,12 +273,27 @@ describe('SeriesTable', () => {
   });
 
   it('replays keys of no bytes (a metric without labels) only when their count is the same', async () => {
-    const table = new SeriesTable(() => ({ labelText: '', column: 0 }), { width: 1, cacheLimit: Infinity, skipCacheLimit: 0 });
+    const table = new SeriesTable(() => ({ labelText: '', column: 0 }), { width: 1, cacheLimit: Infinity, skipCacheLimit: 0, maxSeries: Infinity });
     const entries = (values: number[]) => ({ count: values.length, keySize: 0, keys: new Uint8Array(0), value: (entry: number) => values[entry] as number });
     expect([...(await table.collect(entries([5]), noPause)).values]).toEqual([5]);
     expect([...(await table.collect(entries([6, 7]), noPause)).values]).toEqual([13]);
     expect(table.lastPass.replayed).toBe(false);
     expect([...(await table.collect(entries([1, 2]), noPause)).values]).toEqual([3]);
     expect(table.lastPass.replayed).toBe(true);
+  });
+
+  it('refuses a pass with more series than maxSeries as soon as it passes them, and stays as it was', async () => {
+    const { decoded, decode } = decoding();
+    const table = new SeriesTable(decode, { width: 1, cacheLimit: Infinity, skipCacheLimit: 0, maxSeries: 3 });
+    const before = await table.collect(entriesOf([['a', 1], ['b', 1]]), noPause);
+    const flood = entriesOf([['a', 1], ['c', 1], ['d', 1], ['e', 1], ['f', 1], ['g', 1]]);
+    await expect(table.collect(flood, noPause)).rejects.toThrow(SeriesLimitExceeded);
+    // Decoding stopped at the first key past the limit: a, c and d are three series, e a fourth.
+    expect(decoded.slice(2)).toEqual(['c', 'd', 'e']);
+    // As long as the map holds as many keys, it is refused without decoding them again.
+    await expect(table.collect(entriesOf([['h', 1], ['i', 1], ['j', 1], ['k', 1], ['l', 1], ['m', 1]]), noPause)).rejects.toThrow(SeriesLimitExceeded);
+    expect(decoded).toHaveLength(5);
+    const after = await table.collect(entriesOf([['a', 5], ['b', 6]]), noPause);
+    expect([textsOf(after), [...after.ids], [...after.values]]).toEqual([textsOf(before), [...before.ids], [5, 6]]);
   });
 });

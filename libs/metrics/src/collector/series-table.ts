@@ -12,7 +12,7 @@ import { LabelArenaBuilder } from '../label-arena';
 import { labelTextOrder } from '../label-order';
 import type { LabelArena } from '../model';
 import { KeyIndex } from './key-index';
-import { LabelStore, type PlacedText } from './label-store';
+import { LabelStore } from './label-store';
 import { forEachSlice, forEachSliced, type MapEntries, type Slicing } from './map-entries';
 import { sortIndexesSliced } from './sliced-sort';
 
@@ -33,6 +33,19 @@ export interface SeriesTableOptions {
   cacheLimit: number;
   /** Most keys a decoder skipped kept as skipped for the next pass, instead of decoded again (0: none). */
   skipCacheLimit: number;
+  /** Most series a pass may make (Infinity: no limit); past it the pass throws SeriesLimitExceeded. */
+  maxSeries: number;
+}
+
+/**
+ * A pass that would make more series than the table's limit (new keys with the same labels counted once
+ * each: they are folded only after the walk). It ends as soon as the limit is passed, so a map flooded with
+ * keys costs the table no more than the limit's worth of texts; the table stays as it was.
+ */
+export class SeriesLimitExceeded extends Error {
+  constructor(readonly limit: number) {
+    super(`more than ${limit} series`);
+  }
 }
 
 /** The series of one scrape, in exposition order (rank). */
@@ -51,6 +64,10 @@ const SKIPPED = -1;
 const FORGOTTEN = -2;
 /** A key decoded in this pass: `FRESH - f` for fresh text f. */
 const FRESH = -3;
+/** A fresh text equal to the one before it in sorted order (see merge). */
+const FOLDED = -1;
+/** A fresh text equal to old rank r: `SAME_AS_OLD - r`. */
+const SAME_AS_OLD = -2;
 
 /** The keys of the last pass and the rank (or SKIPPED/FORGOTTEN) and column each one went to. */
 interface RecordedPass {
@@ -83,8 +100,6 @@ interface RankChanges {
   fresh: Int32Array;
   inserted: number;
   freshTexts: LabelArena;
-  /** Per fresh text: where it was inserted among the old ranks, -1 if it is no new series of its own. */
-  newSeries: Int32Array;
 }
 
 /** Stats of the last pass, for tests and for whoever wants to know what the cache did. */
@@ -104,6 +119,12 @@ export class SeriesTable {
   /** Whether `ranked` lies back to back in the store's bytes (see LabelStore.compact). */
   private inOrder = true;
   private last: RecordedPass | undefined;
+  /**
+   * The key count of the last pass refused by maxSeries: while the map holds at least as many keys, it is
+   * refused again without decoding them (a flood would otherwise cost a limit's worth of decoding every
+   * scrape); once it holds fewer, it is decoded again.
+   */
+  private refusedAtKeys = Infinity;
   lastPass: PassStats = { replayed: false, decoded: 0 };
 
   constructor(
@@ -120,13 +141,18 @@ export class SeriesTable {
    * a pause that does) before the new series are merged leaves the table as it was.
    */
   async collect(entries: MapEntries, slicing: Slicing): Promise<SeriesView> {
+    if (entries.count >= this.refusedAtKeys) throw new SeriesLimitExceeded(this.options.maxSeries);
+    this.refusedAtKeys = Infinity;
     const last = this.last;
     if (last?.replayable && last.index.holdsExactly(entries.keys, entries.keySize, entries.count)) {
       if (!this.inOrder) await this.compact(slicing);
       this.lastPass = { replayed: true, decoded: 0 };
       return this.view(await this.addValues(entries, last.rankOfKey, last.columnOfKey, slicing));
     }
-    const classified = await this.classify(entries, last?.index.keySize === entries.keySize ? last : undefined, slicing);
+    const classified = await this.classify(entries, last?.index.keySize === entries.keySize ? last : undefined, slicing).catch((error: unknown) => {
+      if (error instanceof SeriesLimitExceeded) this.refusedAtKeys = entries.count;
+      throw error;
+    });
     const changes = await this.merge(classified, slicing);
     this.commit(changes);
     // The key cache described the old ranks: until the new one is recorded, a cut pass leaves none.
@@ -175,8 +201,11 @@ export class SeriesTable {
     let skipsRemembered = 0;
     let remembersEverySkip = true;
     let decoded = 0;
+    // Old series hit plus fresh texts so far: the series of the pass, counting keys that decode to the same
+    // labels once each until the merge folds them (a bound that needs no lookup while the flood comes in).
+    let series = 0;
     const { keys, keySize } = entries;
-    const { skipCacheLimit } = this.options;
+    const { skipCacheLimit, maxSeries } = this.options;
     await forEachSliced(entries.count, slicing, (entry) => {
       const offset = entry * keySize;
       const recorded = last ? last.index.find(keys, offset) : -1;
@@ -184,6 +213,7 @@ export class SeriesTable {
         const rank = (last as RecordedPass).rankOfKey[recorded] as number;
         if (rank >= 0) {
           target[entry] = rank;
+          if (oldSeen[rank] === 0 && ++series > maxSeries) throw new SeriesLimitExceeded(maxSeries);
           oldSeen[rank] = 1;
           if (column) column[entry] = (last as RecordedPass).columnOfKey?.[recorded] as number;
           return;
@@ -203,6 +233,7 @@ export class SeriesTable {
         target[entry] = remembered ? SKIPPED : FORGOTTEN;
         return;
       }
+      if (++series > maxSeries) throw new SeriesLimitExceeded(maxSeries);
       target[entry] = FRESH - fresh.add(key.labelText);
       if (column) column[entry] = key.column;
     });
@@ -223,17 +254,15 @@ export class SeriesTable {
     const toOld = labelTextOrder(fresh, this.store.ranked);
     const freshOrder = await sortIndexesSliced(freshCount, compareFresh, slicing);
 
-    // Per fresh text: the old rank it equals, or where it goes among them, or the text it folds into (one
-    // old rank or new series per distinct text).
-    const sameAsOld = new Int32Array(freshCount).fill(-1);
-    const insertAt = new Int32Array(freshCount).fill(-1);
-    const foldedInto = new Int32Array(freshCount).fill(-1);
+    // Per fresh text, one Int32Array (a first pass of a million keys is at its memory peak here): where it
+    // goes among the old ranks (>= 0, a new series), SAME_AS_OLD - r for an old rank r it equals, or FOLDED
+    // into the distinct text before it in sorted order.
+    const placeOf = new Int32Array(freshCount);
     let low = 0;
     await forEachSliced(freshCount, slicing, (k) => {
       const f = freshOrder[k] as number;
-      const before = k > 0 ? (freshOrder[k - 1] as number) : -1;
-      if (before !== -1 && compareFresh(before, f) === 0) {
-        foldedInto[f] = (foldedInto[before] as number) === -1 ? before : (foldedInto[before] as number);
+      if (k > 0 && compareFresh(freshOrder[k - 1] as number, f) === 0) {
+        placeOf[f] = FOLDED;
         return;
       }
       // Fresh texts come sorted: each one's place is at or after the last one's.
@@ -244,17 +273,17 @@ export class SeriesTable {
         else high = middle;
       }
       if (low < oldCount && toOld(f, low) === 0) {
-        sameAsOld[f] = low;
+        placeOf[f] = SAME_AS_OLD - low;
         oldSeen[low] = 1;
       } else {
-        insertAt[f] = low;
+        placeOf[f] = low;
       }
     });
 
     let standing = 0;
     for (let r = 0; r < oldCount; r++) standing += oldSeen[r] as number;
     let inserted = 0;
-    for (let f = 0; f < freshCount; f++) if ((insertAt[f] as number) !== -1) inserted++;
+    for (let f = 0; f < freshCount; f++) if ((placeOf[f] as number) >= 0) inserted++;
     // The new order, with `-1 - f` where new series f goes until commit gives it an id.
     const order = new Int32Array(standing + inserted);
     const rankOfOld = new Int32Array(oldCount).fill(-1);
@@ -264,8 +293,8 @@ export class SeriesTable {
     const placeFreshBefore = (rank: number) => {
       for (; k < freshCount; k++) {
         const f = freshOrder[k] as number;
-        const at = insertAt[f] as number;
-        if (at === -1) continue;
+        const at = placeOf[f] as number;
+        if (at < 0) continue;
         if (at > rank) break;
         rankOfFresh[f] = out;
         order[out++] = -1 - f;
@@ -280,13 +309,19 @@ export class SeriesTable {
       }
     });
     placeFreshBefore(oldCount);
-    for (let f = 0; f < freshCount; f++) {
-      const into = foldedInto[f] as number;
-      const standsFor = into === -1 ? f : into;
-      const old = sameAsOld[standsFor] as number;
-      rankOfFresh[f] = old !== -1 ? (rankOfOld[old] as number) : (rankOfFresh[standsFor] as number);
-    }
-    return { order, old: rankOfOld, fresh: rankOfFresh, inserted, freshTexts: fresh, newSeries: insertAt };
+    // Texts equal to an old one take its new rank; folded ones that of the distinct text before them.
+    let standsFor = -1;
+    await forEachSliced(freshCount, slicing, (k) => {
+      const f = freshOrder[k] as number;
+      const place = placeOf[f] as number;
+      if (place === FOLDED) {
+        rankOfFresh[f] = rankOfFresh[standsFor] as number;
+        return;
+      }
+      standsFor = f;
+      if (place <= SAME_AS_OLD) rankOfFresh[f] = rankOfOld[SAME_AS_OLD - place] as number;
+    });
+    return { order, old: rankOfOld, fresh: rankOfFresh, inserted, freshTexts: fresh };
   }
 
   /**
@@ -295,23 +330,11 @@ export class SeriesTable {
    * no key went to are freed.
    */
   private commit(changes: RankChanges): void {
-    const { order, freshTexts, newSeries } = changes;
-    const adopt = this.order.length === 0;
+    const { order, freshTexts } = changes;
     for (let rank = 0; rank < this.order.length; rank++) if (changes.old[rank] === -1) this.freeIds.push(this.order[rank] as number);
-    const placed: PlacedText[] = [];
-    for (let f = 0; f < newSeries.length; f++) {
-      if ((newSeries[f] as number) === -1) continue;
-      const rank = changes.fresh[f] as number;
-      order[rank] = this.freeIds.pop() ?? this.nextId++;
-      placed.push({ text: f, rank });
-    }
-    if (adopt) {
-      const textOfRank = new Int32Array(order.length);
-      for (const { text, rank } of placed) textOfRank[rank] = text;
-      this.store.adopt(freshTexts, textOfRank);
-    } else {
-      this.store.rebuild(order.length, changes.old, freshTexts, placed);
-    }
+    if (this.order.length === 0) this.store.adopt(freshTexts, order);
+    else this.store.rebuild(changes.old, freshTexts, order);
+    for (let rank = 0; rank < order.length; rank++) if ((order[rank] as number) < 0) order[rank] = this.freeIds.pop() ?? this.nextId++;
     this.order = order;
     // New series break the texts' exposition order; dead ones only leave gaps.
     if (changes.inserted > 0) this.inOrder = false;
