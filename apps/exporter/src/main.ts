@@ -106,10 +106,10 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     build: buildInfo(),
     log,
     labelCacheSize: flags.labelCacheSize,
+    maxSeries: flags.maxSeries,
     skipCacheSize: flags.skipCacheSize,
     scrapeTimeoutMs: flags.scrapeTimeoutMs,
   });
-    maxSeries: flags.maxSeries,
   events.start((config, error) => {
     scraper.countDecoderError(config);
     log.debug(`config ${config}: event record skipped: ${error.message}`);

@@ -369,14 +369,8 @@ describe('ConfigCollector series limit', () => {
   it('leaves a metric with more series than maxSeries out of the scrape and serves the others', async () => {
     const yaml = `metrics:
   counters:
-    - name: big_total
-      help: Many keys
-      labels:
-        - { name: interface, size: 4, decoders: [{ name: ifname }] }
-    - name: small_total
-      help: Few keys
-      labels:
-        - { name: interface, size: 4, decoders: [{ name: ifname }] }
+    - { name: big_total, help: Many keys, labels: [{ name: index, size: 4, decoders: [{ name: uint }] }] }
+    - { name: small_total, help: Few keys, labels: [{ name: index, size: 4, decoders: [{ name: uint }] }] }
 `;
     const { env } = countingHost();
     const collector = collectorFor(yaml, env, { maxSeries: 3 });
