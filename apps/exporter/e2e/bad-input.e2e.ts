@@ -1,11 +1,12 @@
 // Bad input at startup: one clear line naming the config and the cause, exit code 1, no stack trace.
 // Partial attachment: a program whose attach target this kernel lacks is not fatal unless --config.strict.
 import { execa } from 'execa';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseSamples, runExporter, startExporter } from './exporter-process';
+import { selfSigned } from '../src/testing/self-signed';
+import { LAUNCHER, parseSamples, REPO_ROOT, runExporter, startExporter } from './exporter-process';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures/events.bpf.c');
 const GOOD_YAML = `metrics:
@@ -38,6 +39,15 @@ function expectOneLineError(result: { exitCode: number | undefined; stderr: stri
   expect(result.stderr).not.toMatch(/^\s+at /m);
 }
 
+/** A refusal made before any BPF object was loaded: no program started, so none can be left attached. */
+function expectRefusedBeforeAttaching(result: { exitCode: number | undefined; stderr: string }, ...fragments: string[]): void {
+  expectOneLineError(result, ...fragments);
+  expect(result.stderr).not.toContain('Started with');
+}
+
+const HISTOGRAM_YAML = (name: string) =>
+  `metrics:\n  histograms:\n    - name: ${name}\n      help: h\n      bucket_type: exp2\n      bucket_min: 0\n      bucket_max: 3\n      labels:\n        - name: bucket\n          size: 4\n          decoders:\n            - name: uint\n`;
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ebpf-exporter-bad-input-'));
   await compile(join(dir, 'events.o'));
@@ -51,9 +61,36 @@ beforeAll(async () => {
   addConfig('bad-sizes', GOOD_YAML.replace('size: 4', 'size: 8'));
   addConfig('bad-bucket', 'metrics:\n  histograms:\n    - name: events_total\n      help: h\n      bucket_type: exp3\n      bucket_min: 0\n      bucket_max: 3\n      labels:\n        - name: bucket\n          size: 4\n          decoders:\n            - name: uint\n');
   writeFileSync(join(dir, 'no-object.yaml'), GOOD_YAML);
+  addConfig('good-again', GOOD_YAML);
+  addConfig('own-name', GOOD_YAML.replace('events_total', 'decoder_errors_total'));
+  addConfig('histogram', HISTOGRAM_YAML('events'));
+  addConfig('count-counter', GOOD_YAML.replace('events_total', 'events_count'));
+  mkdirSync(join(dir, 'yaml-dir.yaml'));
+  writeFileSync(join(dir, 'object-dir.yaml'), GOOD_YAML);
+  mkdirSync(join(dir, 'object-dir.bpf.o'));
+  // Mode 000 keeps out only a process without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (see runWithoutDacOverride).
+  const locked = join(dir, 'locked');
+  mkdirSync(locked);
+  copyFileSync(join(dir, 'good.yaml'), join(locked, 'good.yaml'));
+  copyFileSync(join(dir, 'good.bpf.o'), join(locked, 'good.bpf.o'));
+  chmodSync(locked, 0);
+  const server = selfSigned(dir, 'server');
+  const other = selfSigned(dir, 'other');
+  writeFileSync(join(dir, 'web-swapped.yml'), `tls_server_config:\n  cert_file: ${server.key}\n  key_file: ${server.cert}\n`);
+  writeFileSync(join(dir, 'web-mismatched.yml'), `tls_server_config:\n  cert_file: ${server.cert}\n  key_file: ${other.key}\n`);
 });
 
 const run = (names: string, ...extra: string[]) => runExporter([`--config.dir=${dir}`, `--config.names=${names}`, '--config.check', ...extra]);
+
+/** Root without the capabilities that let it read what file modes forbid, as an unprivileged user would be. */
+async function runWithoutDacOverride(args: string[]): Promise<{ exitCode: number | undefined; stderr: string }> {
+  const result = await execa('capsh', ['--drop=cap_dac_override,cap_dac_read_search', '--', '-c', 'exec "$@"', 'capsh', LAUNCHER, ...args], {
+    reject: false,
+    cwd: REPO_ROOT,
+    timeout: 60_000,
+  });
+  return { exitCode: result.exitCode, stderr: result.stderr };
+}
 
 describe('startup errors', () => {
   it('a config that does not exist', async () => expectOneLineError(await run('missing'), 'config missing', 'missing.yaml'));
@@ -64,6 +101,43 @@ describe('startup errors', () => {
   it('label sizes that do not add up to the key size', async () => expectOneLineError(await run('bad-sizes'), 'bad-sizes', 'events_total', '8', '4'));
   it('an object the verifier rejects', async () => expectOneLineError(await run('reject'), 'config reject', 'reject.bpf.o'));
   it('a --btf.path that does not exist', async () => expectOneLineError(await run('good', '--btf.path=/nonexistent/vmlinux'), '--btf.path: /nonexistent/vmlinux does not exist'));
+  it('a YAML path that is a directory', async () =>
+    expectRefusedBeforeAttaching(await run('yaml-dir'), `config yaml-dir: cannot read ${join(dir, 'yaml-dir.yaml')}: is a directory (EISDIR)`));
+  it('an object path that is a directory', async () =>
+    expectRefusedBeforeAttaching(await run('object-dir'), `config object-dir: cannot read BPF object ${join(dir, 'object-dir.bpf.o')}: is a directory (EISDIR)`));
+  it('a config directory the exporter may not read', async () => {
+    const locked = join(dir, 'locked');
+    const result = await runWithoutDacOverride([`--config.dir=${locked}`, '--config.names=good', '--config.check']);
+    expectRefusedBeforeAttaching(result, `config good: cannot read ${join(locked, 'good.yaml')}: permission denied (EACCES)`);
+  });
+  it('a --web.config.file that is a directory', async () =>
+    expectRefusedBeforeAttaching(await run('good', `--web.config.file=${dir}`), `--web.config.file: cannot read ${dir}: is a directory (EISDIR)`));
+  it('a TLS certificate and key the wrong way round, before attaching', async () =>
+    expectRefusedBeforeAttaching(
+      await run('good', `--web.config.file=${join(dir, 'web-swapped.yml')}`),
+      'web-swapped.yml:2:14: tls_server_config.cert_file:',
+      'holds no PEM certificate, it holds a private key (cert_file and key_file the wrong way round?)',
+    ));
+  it('a TLS key that is not the certificate’s', async () =>
+    expectRefusedBeforeAttaching(
+      await run('good', `--web.config.file=${join(dir, 'web-mismatched.yml')}`),
+      'web-mismatched.yml:3:13: tls_server_config.key_file:',
+      `${join(dir, 'other.key')} is not the key of the certificate in cert_file ${join(dir, 'server.crt')}`,
+    ));
+  it('one metric in two configs', async () =>
+    expectRefusedBeforeAttaching(
+      await run('good,good-again'),
+      `${join(dir, 'good-again.yaml')}:3:7: metrics.counters[0].name: counter ebpf_exporter_events_total collides with counter ebpf_exporter_events_total at ${join(dir, 'good.yaml')}:3:7 (metrics.counters[0].name)`,
+    ));
+  it("a metric named like one of the exporter's own", async () =>
+    expectRefusedBeforeAttaching(await run('own-name'), 'own-name.yaml:3:7:', "counter ebpf_exporter_decoder_errors_total collides with the exporter's own counter ebpf_exporter_decoder_errors_total"));
+  it("a counter named like a histogram's _count series", async () =>
+    expectRefusedBeforeAttaching(
+      await run('histogram,count-counter'),
+      'count-counter.yaml:3:7:',
+      `counter ebpf_exporter_events_count collides with histogram ebpf_exporter_events at ${join(dir, 'histogram.yaml')}:3:7`,
+      'both would expose ebpf_exporter_events_count',
+    ));
   it('a bad flag', async () => {
     const result = await runExporter(['--config.dir=x', '--config.names=y', '--web.listen-adress=:1']);
     expectOneLineError(result, "unknown long flag '--web.listen-adress'");

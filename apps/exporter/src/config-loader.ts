@@ -1,7 +1,8 @@
 // Finds `<dir>/<name>.yaml` + `<dir>/<name>.bpf.o` pairs, the layout upstream users already have.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig, type Config } from '@ebpf-exporter/metrics';
+import { describeFileError, errorCode } from './file-errors';
 
 export interface LoadedConfig {
   config: Config;
@@ -11,24 +12,55 @@ export interface LoadedConfig {
 /** A startup error meant for the user: printed as one line, no stack trace, exit 1. */
 export class StartupError extends Error {}
 
+/**
+ * The object is read by libbpf only when attaching, whose errors name neither the cause nor the file well:
+ * opening it here tells a missing object from an unreadable one before anything is loaded.
+ */
+function checkObjectReadable(name: string, objectPath: string): void {
+  let fd: number;
+  try {
+    fd = openSync(objectPath, 'r');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') throw new StartupError(`config ${name}: BPF object ${objectPath} not found (build it first, e.g. npx nx build examples)`);
+    throw new StartupError(`config ${name}: cannot read BPF object ${objectPath}: ${describeFileError(error)}`);
+  }
+  try {
+    // Linux opens a directory for reading without complaint; reading it is what fails.
+    if (fstatSync(fd).isDirectory()) throw new StartupError(`config ${name}: cannot read BPF object ${objectPath}: is a directory (EISDIR)`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readConfigText(name: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const cause = errorCode(error) === 'ENOENT' ? `no such config (is "${name}" spelled right in --config.names?)` : describeFileError(error);
+    throw new StartupError(`config ${name}: cannot read ${file}: ${cause}`);
+  }
+}
+
+function checkConfigDir(dir: string): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch (error) {
+    throw new StartupError(`--config.dir: cannot read ${dir}: ${describeFileError(error)}`);
+  }
+  if (!isDirectory) throw new StartupError(`--config.dir: ${dir} is not a directory`);
+}
+
 export function loadConfigs(dir: string, names: readonly string[]): LoadedConfig[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new StartupError(`--config.dir: ${dir} is not a directory`);
+  checkConfigDir(dir);
   const seen = new Set<string>();
   return names.map((name) => {
     if (seen.has(name)) throw new StartupError(`--config.names: config ${name} is listed twice`);
     seen.add(name);
     const file = join(dir, `${name}.yaml`);
     const objectPath = join(dir, `${name}.bpf.o`);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new StartupError(`config ${name}: cannot read ${file}: no such config (is "${name}" spelled right in --config.names?)`);
-    }
-    const config = parseConfig(text, file);
-    if (!existsSync(objectPath)) {
-      throw new StartupError(`config ${name}: BPF object ${objectPath} not found (build it first, e.g. npx nx build examples)`);
-    }
+    const config = parseConfig(readConfigText(name, file), file);
+    checkObjectReadable(name, objectPath);
     return { config, objectPath };
   });
 }

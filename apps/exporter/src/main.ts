@@ -16,6 +16,7 @@ import { decodesKernelSymbols, hostDecoderEnvironment, kallsymsSnapshot } from '
 import { parseListenAddress } from './listen-address';
 import { createLogger, type Logger } from './logger';
 import { EventStreams } from './events/event-streams';
+import { checkFamilyNames } from './family-names';
 import { dumpMaps } from './maps-dump';
 import { ProcessMetrics } from './process-metrics';
 import { ObservedScrapes } from './observed-scrapes';
@@ -50,16 +51,18 @@ function fail(message: string): never {
 }
 
 async function run(flags: Flags, log: Logger): Promise<void> {
+  // The web config (TLS material included) is checked before anything is mounted, loaded or attached.
+  const webConfig = flags.webConfigFile ? loadWebConfig(flags.webConfigFile) : undefined;
   setLogHandler((level, message) => (level === 'warn' ? log.warn(message) : log.debug(message)));
   log.debug(`libbpf ${libbpfVersion()}`);
   ensureKernelMounts(log);
-  const webConfig = flags.webConfigFile ? loadWebConfig(flags.webConfigFile) : undefined;
 
   if (flags.btfPath && !existsSync(flags.btfPath)) throw new StartupError(`--btf.path: ${flags.btfPath} does not exist`);
   const capabilities = parseCapabilitiesKeep(flags.capabilitiesKeep);
   const notifier = systemdNotifier(process.env, log);
   notifier.status('parsing config...');
   const configs = loadConfigs(flags.configDir, flags.configNames);
+  checkFamilyNames(configs.map(({ config }) => config));
   notifier.status('creating exporter...');
   // Started while fanotify_init is still allowed (CAP_SYS_ADMIN); keeps working after the drop.
   const cgroups = systemCgroupMonitor(readFileSync('/proc/self/mountinfo', 'utf8'), (error) =>

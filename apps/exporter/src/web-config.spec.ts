@@ -1,20 +1,24 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { accessControl, parseWebConfig, WebConfigError } from './web-config';
+import { selfSigned } from './testing/self-signed';
+import { accessControl, loadWebConfig, parseWebConfig, WebConfigError, type WebConfig } from './web-config';
 
 const dir = mkdtempSync(join(tmpdir(), 'web-config-'));
-writeFileSync(join(dir, 'cert.pem'), 'CERT');
-writeFileSync(join(dir, 'key.pem'), 'KEY');
+const pair = selfSigned(dir, 'server');
+copyFileSync(pair.cert, join(dir, 'cert.pem'));
+copyFileSync(pair.key, join(dir, 'key.pem'));
+mkdirSync(join(dir, 'a-directory'));
 const file = join(dir, 'web.yml');
+const auth = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
 describe('parseWebConfig', () => {
   it('reads TLS files relative to the config file and maps client_auth_type', () => {
     const config = parseWebConfig('tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  client_auth_type: RequestClientCert\n  min_version: TLS13\n', file);
-    expect(config.https?.cert?.toString()).toBe('CERT');
+    expect(config.https?.cert).toEqual(readFileSync(pair.cert));
     expect(config.https).toMatchObject({ requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.3' });
   });
 
@@ -23,7 +27,17 @@ describe('parseWebConfig', () => {
     ['tls_server_config:\n  cert_file: nope.pem\n  key_file: key.pem\n', '2:14: tls_server_config.cert_file: cannot read'],
     ['tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  client_auth_type: Maybe\n', '4:21: tls_server_config.client_auth_type: must be one of'],
     ['tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  client_auth_type: RequireAndVerifyClientCert\n', 'client_ca_file: is required'],
+    ['tls_server_config:\n  cert_file: a-directory\n  key_file: key.pem\n', `2:14: tls_server_config.cert_file: cannot read ${join(dir, 'a-directory')}: is a directory (EISDIR)`],
+    [
+      'tls_server_config:\n  cert_file: key.pem\n  key_file: cert.pem\n',
+      `web.yml:2:14: tls_server_config.cert_file: ${join(dir, 'key.pem')} holds no PEM certificate, it holds a private key (cert_file and key_file the wrong way round?)`,
+    ],
+    ['tls_server_config:\n  cert_file: cert.pem\n  key_file: cert.pem\n', `web.yml:3:13: tls_server_config.key_file: ${join(dir, 'cert.pem')} holds no PEM private key, it holds a certificate`],
+    ['tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  client_ca_file: key.pem\n', `web.yml:4:19: tls_server_config.client_ca_file: ${join(dir, 'key.pem')} holds no PEM certificate`],
     ['basic_auth_users:\n  alice: plaintext\n', '2:10: basic_auth_users.alice: must be a bcrypt hash'],
+    ['basic_auth_users:\n  alice: $2x$10$B1vs.cSJCZJMbMlFaESozuMVEbqupYiv/1qT4s4m1aLY7Riix6eKq\n', 'basic_auth_users.alice: must be a bcrypt hash'],
+    ['basic_auth_users:\n  alice: $2y$03$B1vs.cSJCZJMbMlFaESozuMVEbqupYiv/1qT4s4m1aLY7Riix6eKq\n', 'cost 04 to 31'],
+    ['basic_auth_users:\n  alice: $2y$10$B1vs.cSJCZJMbMlFaESozuMVEbqupYiv/1qT4s4m1aLY7Riix6eKq0\n', '60 characters'],
     ['basic_auth_users: [\n', 'web.yml:'],
   ])('rejects %j', (text, message) => {
     expect(() => parseWebConfig(text, file)).toThrow(WebConfigError);
@@ -37,7 +51,6 @@ describe('accessControl', () => {
     const app = Fastify();
     app.addHook('onRequest', accessControl(config));
     app.get('/', async () => 'ok');
-    const auth = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
     const none = await app.inject({ url: '/' });
     expect(none.statusCode).toBe(401);
     expect(none.headers['www-authenticate']).toBe('Basic');
@@ -48,5 +61,50 @@ describe('accessControl', () => {
       expect(ok.statusCode).toBe(200);
       expect(ok.headers['x-frame-options']).toBe('deny');
     }
+  });
+});
+
+describe('loadWebConfig', () => {
+  it('names the file and the cause when it cannot be read', () => {
+    expect(() => loadWebConfig(join(dir, 'a-directory'))).toThrow(`--web.config.file: cannot read ${join(dir, 'a-directory')}: is a directory (EISDIR)`);
+    expect(() => loadWebConfig(join(dir, 'nope.yml'))).toThrow(`--web.config.file: cannot read ${join(dir, 'nope.yml')}: no such file or directory (ENOENT)`);
+  });
+});
+
+describe('unknown users', () => {
+  const usersConfig = (users: Record<string, string>): WebConfig => ({ clientAuth: 'NoClientCert', basicAuthUsers: new Map(Object.entries(users)), headers: {} });
+  const serve = (config: WebConfig, compare?: (password: string, hash: string) => Promise<boolean>) => {
+    const app = Fastify();
+    app.addHook('onRequest', accessControl(config, compare ? { compare } : {}));
+    app.get('/', async () => 'ok');
+    return app;
+  };
+
+  it('are compared against a hash of the configured cost', async () => {
+    const compared: string[] = [];
+    const app = serve(usersConfig({ alice: bcrypt.hashSync('wonderland', 4).replace('$04$', '$12$') }), async (_, hash) => (compared.push(hash), false));
+    expect((await app.inject({ url: '/', headers: auth('alice', 'wrong') })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/', headers: auth('mallory', 'wrong') })).statusCode).toBe(401);
+    expect(compared.map((hash) => bcrypt.getRounds(hash))).toEqual([12, 12]);
+  });
+
+  it('take as long to refuse as a wrong password (ratio of medians, interleaved)', async () => {
+    // Cost 8 against the old fixed cost-10 dummy made unknown users 4 times slower; equal costs give ~1.
+    const app = serve(usersConfig({ alice: bcrypt.hashSync('wonderland', 8) }));
+    const timed = async (user: string): Promise<number> => {
+      const started = performance.now();
+      expect((await app.inject({ url: '/', headers: auth(user, 'wrong') })).statusCode).toBe(401);
+      return performance.now() - started;
+    };
+    const wrongPassword: number[] = [];
+    const unknownUser: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      wrongPassword.push(await timed('alice'));
+      unknownUser.push(await timed(`mallory-${i}`));
+    }
+    const median = (times: number[]): number => times.sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
+    const ratio = median(unknownUser) / median(wrongPassword);
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
   });
 });

@@ -8,10 +8,18 @@ import type { TLSSocket } from 'node:tls';
 import bcrypt from 'bcryptjs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
+import { describeFileError } from './file-errors';
+import { tlsMaterialProblem, type TlsFile } from './tls-material';
+import { unknownUserHashes } from './unknown-user-hashes';
 
 const CLIENT_AUTH_TYPES = ['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'] as const;
 type ClientAuthType = (typeof CLIENT_AUTH_TYPES)[number];
 const TLS_VERSIONS: Record<string, ServerOptions['minVersion']> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+/**
+ * A whole bcrypt hash as bcryptjs compares it: other versions and costs make it throw (a 500 on every
+ * request), and another length makes it refuse at once, so that user's wrong passwords would cost nothing.
+ */
+const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
 
 export interface WebConfig {
   https?: ServerOptions;
@@ -57,21 +65,22 @@ class WebConfigReader {
     return { value: node.value, node };
   }
 
-  readFile(map: YAMLMap, key: string, field: string): Buffer | undefined {
+  readFile(map: YAMLMap, key: string, field: string): (TlsFile & { node: YamlNode }) | undefined {
     const entry = this.string(map, key, field);
     if (!entry) return undefined;
     // exporter-toolkit resolves relative paths against the web config file's directory.
     const path = resolve(dirname(this.file), entry.value);
     try {
-      return readFileSync(path);
+      return { path, data: readFileSync(path), node: entry.node };
     } catch (error) {
-      return this.fail(entry.node, `${field}.${key}`, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      return this.fail(entry.node, `${field}.${key}`, `cannot read ${path}: ${describeFileError(error)}`);
     }
   }
 }
 
 export function parseWebConfig(text: string, file: string): WebConfig {
-  const reader = new WebConfigReader(file, text);
+  // Typed, so that its fail() (never) narrows what follows a refusal.
+  const reader: WebConfigReader = new WebConfigReader(file, text);
   const tls = reader.section(reader.root, 'tls_server_config', '');
   const config: WebConfig = { clientAuth: 'NoClientCert', basicAuthUsers: new Map(), headers: {} };
   if (tls) {
@@ -87,6 +96,8 @@ export function parseWebConfig(text: string, file: string): WebConfig {
     config.clientAuth = (authType?.value as ClientAuthType | undefined) ?? 'NoClientCert';
     const ca = reader.readFile(tls, 'client_ca_file', field);
     if (config.clientAuth.includes('Verify') && !ca) reader.fail(tls, `${field}.client_ca_file`, `is required with client_auth_type ${config.clientAuth}`);
+    const problem = tlsMaterialProblem(cert, key, ca);
+    if (problem) reader.fail({ cert_file: cert, key_file: key, client_ca_file: ca }[problem.key]?.node, `${field}.${problem.key}`, problem.message);
     const version = (name: string): ServerOptions['minVersion'] => {
       const entry = reader.string(tls, name, field);
       if (!entry) return undefined;
@@ -95,9 +106,9 @@ export function parseWebConfig(text: string, file: string): WebConfig {
       return tlsVersion;
     };
     config.https = {
-      cert,
-      key,
-      ...(ca ? { ca } : {}),
+      cert: cert.data,
+      key: key.data,
+      ...(ca ? { ca: ca.data } : {}),
       minVersion: version('min_version') ?? 'TLSv1.2',
       ...(version('max_version') ? { maxVersion: version('max_version') } : {}),
       requestCert: config.clientAuth !== 'NoClientCert',
@@ -109,7 +120,7 @@ export function parseWebConfig(text: string, file: string): WebConfig {
     const user = String((pair.key as { value?: unknown })?.value ?? pair.key);
     const node = pair.value as YamlNode | null;
     const hash = isScalar(node) && typeof node.value === 'string' ? node.value : '';
-    if (!/^\$2[abxy]?\$\d\d\$/.test(hash)) reader.fail(node ?? users ?? null, `basic_auth_users.${user}`, 'must be a bcrypt hash ($2y$...)');
+    if (!BCRYPT_HASH.test(hash)) reader.fail(node ?? users ?? null, `basic_auth_users.${user}`, 'must be a bcrypt hash ($2a$, $2b$ or $2y$, cost 04 to 31, 60 characters)');
     config.basicAuthUsers.set(user, hash);
   }
   const headers = reader.section(reader.section(reader.root, 'http_server_config', '') ?? null, 'headers', 'http_server_config');
@@ -122,22 +133,23 @@ export function loadWebConfig(file: string): WebConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new WebConfigError(`--web.config.file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new WebConfigError(`--web.config.file: cannot read ${file}: ${describeFileError(error)}`);
   }
   return parseWebConfig(text, file);
 }
 
 /** Bcrypt is deliberately slow (tens of ms); remembering verified credentials keeps scrapes cheap. */
 const VERIFIED_CACHE_LIMIT = 1000;
-/**
- * Compared against for unknown users, so a wrong user name takes as long to refuse as a wrong password. A
- * fixed hash (of a throwaway password, cost 10): hashing one at startup cost 150 ms of every start.
- */
-const DUMMY_HASH = '$2b$10$B1vs.cSJCZJMbMlFaESozuMVEbqupYiv/1qT4s4m1aLY7Riix6eKq';
+
+export interface AccessControlOptions {
+  /** bcrypt's compare; tests pass one that records the hashes compared against. */
+  compare?: (password: string, hash: string) => Promise<boolean>;
+}
 
 /** An onRequest hook enforcing client certificates and basic auth as exporter-toolkit does; 401 otherwise. */
-export function accessControl(config: WebConfig): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+export function accessControl(config: WebConfig, { compare = bcrypt.compare }: AccessControlOptions = {}): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   const verified = new Set<string>();
+  const unknownUserHash = unknownUserHashes(config.basicAuthUsers);
   const unauthorized = (reply: FastifyReply, challenge: boolean) => {
     if (challenge) reply.header('www-authenticate', 'Basic');
     return reply.code(401).type('text/plain; charset=utf-8').send('Unauthorized\n');
@@ -162,7 +174,7 @@ export function accessControl(config: WebConfig): (request: FastifyRequest, repl
     const hash = config.basicAuthUsers.get(user);
     const cacheKey = createHash('sha256').update(`${user}\0${password}`).digest('hex');
     if (hash !== undefined && verified.has(cacheKey)) return;
-    if (!(await bcrypt.compare(password, hash ?? DUMMY_HASH)) || hash === undefined) return unauthorized(reply, true);
+    if (!(await compare(password, hash ?? unknownUserHash(user))) || hash === undefined) return unauthorized(reply, true);
     if (verified.size >= VERIFIED_CACHE_LIMIT) verified.clear();
     verified.add(cacheKey);
   };
