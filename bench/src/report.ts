@@ -1,4 +1,5 @@
 // BENCHMARKS.md (and the table printed by `npx nx bench bench`), rendered from one run's results.
+import type { FloodResult } from './flood';
 import { scrapeOf, type BenchmarkResults } from './results';
 import { WARM_UP_ROUNDS } from './phase-breakdown';
 import { GCS_PER_TENTH, historyOff } from './scrape-cases';
@@ -37,6 +38,28 @@ export function renderScrapeTable(results: BenchmarkResults): string {
       `${r.rssMiB.toFixed(0)} / ${r.peakRssMiB.toFixed(0)}`,
     ]),
   );
+}
+
+function renderFloodTable(flood: FloodResult): string {
+  return table(
+    ['scrape', 'wall ms', 'exporter CPU ms', 'RSS after / peak so far MiB'],
+    flood.scrapes.map((s, i) => [i === 0 ? '1 (cold: decodes up to the limit)' : String(i + 1), ms(s.ms), ms(s.cpuMs), `${s.rssMiB.toFixed(0)} / ${s.peakRssMiB.toFixed(0)}`]),
+  );
+}
+
+/** The flood's table and what it shows, beside the 1M case of the same run when there is one. */
+function renderFlood(results: BenchmarkResults, flood: FloodResult): string {
+  const million = scrapeOf(results, '1m');
+  // A read holds 16-byte keys and 8-byte values (bench/bpf/scrape-fixture.bpf.c), kept until V8 collects them.
+  const readMiB = (flood.plan.keys * 24) / 2 ** 20;
+  const versus = million ? `, against ${million.peakRssMiB.toFixed(0)} MiB for the 1M-series case above (${(flood.peakRssMiB / million.peakRssMiB).toFixed(2)}x)` : '';
+  return `
+## A flooded map (${seriesLabel(flood.plan.keys)} keys next to examples/timers; history off, no scrape timeout, a limit of ${flood.limit} series from ${flood.plan.maxSeries === undefined ? 'the default' : 'a lowered'} --config.max-series)
+
+${renderFloodTable(flood)}
+
+Every scrape left the flooded metric out (\`ebpf_exporter_metric_scrape_skipped_total\` ${flood.skipped}) and served the other config's ${flood.otherSamples} series. RSS was ${flood.idleRssMiB.toFixed(0)} MiB before the map was filled, ${flood.rssMiB.toFixed(0)} MiB after the last scrape, ${flood.peakRssMiB.toFixed(0)} MiB at its peak${versus}: only the cold scrape decodes (up to the limit), later ones refuse the map without decoding but still read it whole (${readMiB.toFixed(0)} MiB of keys and values each time), so their time and memory follow the map's size, not the scrape count.
+`;
 }
 
 export function renderBaselineTable(results: BenchmarkResults): string {
@@ -133,7 +156,7 @@ ${renderTargets(results)}
 ## Scrape (real exporter over HTTP, uncompressed)
 
 ${renderScrapeTable(results)}
-${soak?.soak ? `\nMemory soak: ${soak.soak.scrapes} scrapes of the ${soak.fixture.name} map, median RSS ${soak.soak.startRssMiB.toFixed(1)} MiB over the first tenth, ${soak.soak.endRssMiB.toFixed(1)} MiB over the last tenth (${soak.soak.growthPercent.toFixed(2)}%); median right after ${GCS_PER_TENTH} forced full GCs in each: ${soak.soak.afterGcStartRssMiB.toFixed(1)} -> ${soak.soak.afterGcEndRssMiB.toFixed(1)} MiB (${soak.soak.afterGcGrowthPercent.toFixed(2)}%).\n` : ''}
+${soak?.soak ? `\nMemory soak: ${soak.soak.scrapes} scrapes of the ${soak.fixture.name} map, median RSS ${soak.soak.startRssMiB.toFixed(1)} MiB over the first tenth, ${soak.soak.endRssMiB.toFixed(1)} MiB over the last tenth (${soak.soak.growthPercent.toFixed(2)}%); median right after ${GCS_PER_TENTH} forced full GCs in each: ${soak.soak.afterGcStartRssMiB.toFixed(1)} -> ${soak.soak.afterGcEndRssMiB.toFixed(1)} MiB (${soak.soak.afterGcGrowthPercent.toFixed(2)}%).\n` : ''}${results.flood ? renderFlood(results, results.flood) : ''}
 ## Where the time goes (in-process, median of ${results.phases[0]?.rounds ?? 0} rounds after ${WARM_UP_ROUNDS} warm-up rounds)
 
 ${renderPhaseTable(results)}

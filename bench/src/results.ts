@@ -1,3 +1,4 @@
+import type { FloodResult } from './flood';
 import type { FootprintResult } from './footprint';
 import type { KernelOverhead } from './kernel-overhead';
 import type { PhaseBreakdown } from './phase-breakdown';
@@ -18,6 +19,8 @@ export interface BenchmarkResults {
   revision: string;
   machine: MachineState;
   scrapes: ScrapeCaseResult[];
+  /** Optional: runs saved before the section existed still render with --from-json. */
+  flood?: FloodResult;
   baselines: BaselineResult[];
   phases: PhaseBreakdown[];
   kernel: KernelOverhead;

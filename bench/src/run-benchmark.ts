@@ -1,6 +1,7 @@
-// One benchmark run: every scrape case, the baselines, the getpid probes and the startup, in that order.
+// One benchmark run: every scrape case, the flooded map, the baselines, the getpid probes and the startup, in that order.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release } from 'node:os';
+import { runFlood, type FloodPlan } from './flood';
 import { measureFootprint, type FootprintPlan } from './footprint';
 import { measureKernelOverhead } from './kernel-overhead';
 import { measurePhases } from './phase-breakdown';
@@ -20,6 +21,8 @@ export interface RunPlan {
   defaultFlags: { fixture: string; scrapes: number };
   /** The fixture whose exporter also runs the memory soak, and for how many scrapes. */
   soak: { fixture: string; scrapes: number };
+  /** A counter map filled past the series limit, next to a normal config. */
+  flood: FloodPlan;
   baselineFixtures: readonly string[];
   baselineScrapes: number;
   /** Counter fixtures whose scrape is also taken apart phase by phase in-process, and how many rounds. */
@@ -40,6 +43,8 @@ export const FULL_PLAN: RunPlan = {
   floorRounds: 20,
   defaultFlags: { fixture: '1m', scrapes: 10 },
   soak: { fixture: '10k', scrapes: 1000 },
+  // Each scrape reads all 5M keys (~3 s here): five after the cold one show whether memory keeps growing.
+  flood: { fixture: '5m', keys: 5_000_000, scrapes: 5 },
   baselineFixtures: ['1k', '10k', '100k'],
   baselineScrapes: 20,
   phases: { fixtures: ['100k', '1m'], rounds: 5 },
@@ -58,6 +63,8 @@ export const QUICK_PLAN: RunPlan = {
   floorRounds: 3,
   defaultFlags: { fixture: '1k', scrapes: 2 },
   soak: { fixture: '1k', scrapes: 20 },
+  // The same path in a few seconds: a lowered limit instead of a 5M map.
+  flood: { fixture: '100k', keys: 20_000, maxSeries: 10_000, scrapes: 2 },
   baselineFixtures: ['1k'],
   baselineScrapes: 3,
   phases: { fixtures: ['1k'], rounds: 2 },
@@ -88,6 +95,8 @@ export async function runBenchmark(plan: RunPlan, progress: (line: string) => vo
       scrapes.push(await runScrapeCase(fixture, { ...options, scrapes: plan.defaultFlags.scrapes, soakScrapes: 0, exporterFlags: HISTORY_ON }));
     }
   }
+  progress(`flood ${plan.flood.keys} keys...`);
+  const flood = await runFlood(plan.flood);
   const baselines = [];
   for (const fixture of plan.fixtures.filter((f) => plan.baselineFixtures.includes(f.name))) {
     progress(`prom-client baseline ${fixture.name}...`);
@@ -109,6 +118,7 @@ export async function runBenchmark(plan: RunPlan, progress: (line: string) => vo
     revision: revision(),
     machine: { kernel: release(), cpus: cpus().length, loadStart, loadEnd: loadavg()[0] as number },
     scrapes,
+    flood,
     baselines,
     phases,
     kernel,

@@ -24,6 +24,12 @@ export const LIMITS = {
   startupMs: 2000,
   /** The dashboard's history may add this much to a 1M-series scrape's median time and peak RSS. */
   historyCostPercent: 10,
+  /**
+   * Peak RSS with a 5M-key map present, over the 1M case's: the default limit (1Mi series) should make a
+   * flood cost about what a served 1M-series metric costs. The quarter more is room for the whole read of
+   * the map a refusal still makes (5M x 24 bytes, 114 MiB), not for several reads' buffers held at once.
+   */
+  floodPeakRatio: 1.25,
   /** The helper header may cost at most this much more than the plain idiom: run-to-run noise. */
   helperToleranceNs: 5,
 } as const;
@@ -74,6 +80,15 @@ export function judgeTargets(results: BenchmarkResults): TargetVerdict[] {
       measured: `${fixed(million.coldMs, 0)} ms`,
       met: judged(million.coldMs <= LIMITS.coldMillionMs),
     });
+    const flood = results.flood;
+    if (flood) {
+      const ratio = flood.peakRssMiB / million.peakRssMiB;
+      verdicts.push({
+        target: `peak RSS with a ${flood.plan.keys / 1e6}M-key map present within ${LIMITS.floodPeakRatio}x the 1M case (the metric left out at ${flood.limit} series)`,
+        measured: `peak ${fixed(flood.peakRssMiB)} vs ${fixed(million.peakRssMiB)} MiB (${fixed(ratio, 2)}x) over ${flood.scrapes.length} scrapes`,
+        met: judged(ratio <= LIMITS.floodPeakRatio),
+      });
+    }
     const withHistory = results.scrapes.find((r) => r.fixture.name === '1m' && !historyOff(r.flags));
     if (withHistory) {
       const percent = (on: number, off: number) => (on / off - 1) * 100;
