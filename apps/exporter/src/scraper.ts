@@ -3,7 +3,7 @@
 // exposition orders them, see sortFamilies). A metric whose map cannot be read or decoded is left out of
 // this scrape and counted, never failing the whole scrape.
 import { readFileSync } from 'node:fs';
-import { ConfigCollector, type DecoderRegistry, type MapSource, type MetricFamily } from '@ebpf-exporter/metrics';
+import { ConfigCollector, type DecoderRegistry, type MapSource, type MetricFamily, type ReadMapOptions } from '@ebpf-exporter/metrics';
 import type { AttachedConfig } from './bpf-runtime';
 import { builtinFamilies, metricKey, type BuildInfo, type ProgramSnapshot } from './builtin-metrics';
 import type { Logger } from './logger';
@@ -140,7 +140,7 @@ export class NativeMapSource implements MapSource {
   /** One BpfMap per map, described by the addon once (describing it again was 2% of a small scrape in a profile). */
   private readonly maps = new Map<string, ReturnType<AttachedConfig['object']['map']>>();
 
-  async readMap(config: string, map: string) {
+  async readMap(config: string, map: string, options: ReadMapOptions = {}) {
     const key = `${config}\0${map}`;
     let bpfMap = this.maps.get(key);
     if (!bpfMap) {
@@ -149,6 +149,6 @@ export class NativeMapSource implements MapSource {
       bpfMap = object.map(map);
       this.maps.set(key, bpfMap);
     }
-    return bpfMap.read();
+    return bpfMap.read(options);
   }
 }

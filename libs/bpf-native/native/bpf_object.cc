@@ -348,6 +348,7 @@ Napi::Value BpfObjectWrap::MapRead(const Napi::CallbackInfo& info) {
   ReadRequest request;
   request.method = info[1].ToBoolean() ? ReadMethod::kIterate : ReadMethod::kAuto;
   request.batch_size = info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value() : 0;
+  request.max_entries = info[3].IsNumber() ? info[3].As<Napi::Number>().Uint32Value() : 0;
   return ReadMapAsync(env, fd, layout, std::move(subject), request);
 }
 

@@ -84,7 +84,7 @@ class MapReadWorker : public Napi::AsyncWorker {
     // worker ran the read (one arena per worker, each fragmenting on its own).
     size_t entry_bytes = layout_.key_size + layout_.value_bytes();
     size_t initial = std::max(kMinInitialEntries, kInitialReadBytes / std::max<size_t>(1, entry_bytes));
-    reserved_ = dump_.Reserve(std::min<size_t>(initial, std::max(1u, layout_.max_entries)));
+    reserved_ = dump_.Reserve(std::min<size_t>(initial, std::max<size_t>(1, Limit())));
   }
   ~MapReadWorker() override { close(fd_); }
 
@@ -118,6 +118,7 @@ class MapReadWorker : public Napi::AsyncWorker {
     result.Set("keys", dump_.TakeKeys(env));
     result.Set("values", dump_.TakeValues(env));
     result.Set("method", used_batch_ ? "batch" : "iterate");
+    result.Set("truncated", truncated_);
     deferred_.Resolve(result);
   }
 
@@ -131,9 +132,17 @@ class MapReadWorker : public Napi::AsyncWorker {
     SetError(failure_.message.empty() ? strerror(errnum) : failure_.message);
   }
 
+  // Entries this read may hold: the map's size, or the request's cap when it is smaller.
+  size_t Limit() const {
+    size_t map = layout_.max_entries;
+    return request_.max_entries != 0 ? std::min<size_t>(map, request_.max_entries) : map;
+  }
+
+  bool Capped() const { return request_.max_entries != 0 && request_.max_entries < layout_.max_entries; }
+
   bool Grow() {
-    if (dump_.capacity() >= layout_.max_entries) return false;
-    return dump_.Reserve(std::min<size_t>(dump_.capacity() * 2, layout_.max_entries));
+    if (dump_.capacity() >= Limit()) return false;
+    return dump_.Reserve(std::min<size_t>(dump_.capacity() * 2, Limit()));
   }
 
   // Returns 0 when the whole map was read, else a positive errno.
@@ -143,7 +152,11 @@ class MapReadWorker : public Napi::AsyncWorker {
     size_t per_call = request_.batch_size != 0 ? request_.batch_size : SIZE_MAX;
     bool first = true;
     for (;;) {
-      if (dump_.count == dump_.capacity() && !Grow()) return 0;
+      if (dump_.count == dump_.capacity() && !Grow()) {
+        // Full at the request's cap: there may be more (a full map at its own size holds no more).
+        truncated_ = Capped() && dump_.count == Limit();
+        return 0;
+      }
       size_t room = dump_.capacity() - dump_.count;
       __u32 batch = static_cast<__u32>(std::min(per_call, room));
       int ret = bpf_map_lookup_batch(fd_, first ? nullptr : in_batch.data(), out_batch.data(),
@@ -172,8 +185,8 @@ class MapReadWorker : public Napi::AsyncWorker {
     dump_.count = 0;
     std::vector<uint8_t> previous(layout_.key_size);
     bool first = true;
-    // A concurrent delete can restart a hash walk; never collect more than the map can hold.
-    while (dump_.count < layout_.max_entries) {
+    // A concurrent delete can restart a hash walk; never collect more than the map (or the cap) can hold.
+    while (dump_.count < Limit()) {
       if (dump_.count == dump_.capacity() && !Grow()) return ENOMEM;
       uint8_t* key = dump_.key_at(dump_.count);
       int ret = bpf_map_get_next_key(fd_, first ? nullptr : previous.data(), key);
@@ -186,6 +199,7 @@ class MapReadWorker : public Napi::AsyncWorker {
       if (ret < 0) return -ret;
       dump_.count++;
     }
+    truncated_ = Capped();
     return 0;
   }
 
@@ -197,6 +211,7 @@ class MapReadWorker : public Napi::AsyncWorker {
   Failure failure_;
   bool used_batch_ = false;
   bool reserved_ = false;
+  bool truncated_ = false;
 };
 
 }  // namespace

@@ -15,6 +15,8 @@ struct ReadRequest {
   ReadMethod method = ReadMethod::kAuto;
   // Entries asked for per bpf_map_lookup_batch call; 0 = as many as the buffer holds.
   uint32_t batch_size = 0;
+  // Most entries read; 0 = the whole map. A read that stops here says so (`truncated`).
+  uint32_t max_entries = 0;
 };
 
 // Resolves with a MapDump plus `method`. Takes ownership of `fd` (a dup, so a concurrent close() of the

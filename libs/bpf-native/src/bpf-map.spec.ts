@@ -126,6 +126,27 @@ describe('BpfMap.read', () => {
     expect(Buffer.from(small.values).equals(Buffer.from(batch.values))).toBe(true);
   });
 
+  it('reads at most maxEntries, by batch and by iteration, and says when it stopped there', async () => {
+    const map = object.map('big_hash');
+    for (let i = 0; i < 5_000; i++) map.update(wideKey(i), u64(i));
+    // The map may hold more from other tests: all of them is what a read without a cap gives.
+    const size = (await map.read()).count;
+    for (const method of ['auto', 'iterate'] as const) {
+      for (const batchSize of method === 'auto' ? [0, 7] : [0]) {
+        const capped = await map.read({ method, batchSize, maxEntries: 1_000 });
+        expect([capped.count, capped.truncated, capped.keys.length], `${method} ${batchSize}`).toEqual([1_000, true, 1_000 * 16]);
+        // Every entry read is one of the map's, once.
+        const indexes = new Set(Array.from({ length: capped.count }, (_, i) => readU64(capped.keys, i * 16 + 8)));
+        expect(indexes.size).toBe(1_000);
+        expect([...indexes].every((index) => index < BigInt(size))).toBe(true);
+        const whole = await map.read({ method, batchSize, maxEntries: size + 1 });
+        expect([whole.count, whole.truncated]).toEqual([size, false]);
+      }
+    }
+    expect((await map.read()).truncated).toBe(false);
+    expect(() => map.read({ maxEntries: -1 })).toThrow(/maxEntries/);
+  });
+
   it('falls back to get_next_key + lookup for a map type without batch support (stack traces)', async () => {
     const map = object.map('kernel_stacks');
     expect(map.info.type).toBe('stack_trace');

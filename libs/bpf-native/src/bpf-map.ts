@@ -29,6 +29,11 @@ export interface ReadOptions {
    * at ~4 MiB and doubles), which means one syscall for most maps; smaller values only add syscalls.
    */
   batchSize?: number;
+  /**
+   * Most entries to read (0 or absent: the whole map). A read that stops there says so in `truncated`: a
+   * caller that refuses maps over a size reads no more than one entry past it.
+   */
+  maxEntries?: number;
 }
 
 // BPF_ANY, BPF_NOEXIST, BPF_EXIST from <linux/bpf.h>.
@@ -65,7 +70,11 @@ export class BpfMap {
     if (!Number.isInteger(batchSize) || batchSize < 0 || batchSize > 0xffff_ffff) {
       throw invalidArgument(`read batchSize must be a positive 32-bit integer, got ${String(batchSize)}`, this.subject());
     }
-    return this.native.mapRead(this.info.name, method === 'iterate', batchSize);
+    const maxEntries = options.maxEntries ?? 0;
+    if (!Number.isInteger(maxEntries) || maxEntries < 0 || maxEntries > 0xffff_ffff) {
+      throw invalidArgument(`read maxEntries must be a positive 32-bit integer, got ${String(maxEntries)}`, this.subject());
+    }
+    return this.native.mapRead(this.info.name, method === 'iterate', batchSize, maxEntries);
   }
 
   /** The value stored under `key`, or undefined when there is none. */

@@ -48,7 +48,7 @@ export interface NativeBpfObject {
    * `iterate` forces get_next_key + lookup instead of trying batches first; `batchSize` caps the entries
    * per bpf_map_lookup_batch call (0 = as many as the read buffer holds).
    */
-  mapRead(map: string, iterate: boolean, batchSize: number): Promise<NativeMapDump>;
+  mapRead(map: string, iterate: boolean, batchSize: number, maxEntries: number): Promise<NativeMapDump>;
   mapLookup(map: string, key: Uint8Array): Uint8Array | undefined;
   /** `flags` is BPF_ANY (0), BPF_NOEXIST (1) or BPF_EXIST (2). */
   mapUpdate(map: string, key: Uint8Array, value: Uint8Array, flags: number): void;

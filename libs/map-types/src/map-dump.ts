@@ -14,4 +14,6 @@ export interface MapDump {
   keys: Uint8Array;
   /** `count * valuesPerKey * valueStride` bytes, in host byte order. */
   values: Uint8Array;
+  /** The read stopped at the entries it was allowed (a cap below the map's size): the map may hold more. */
+  truncated?: boolean;
 }

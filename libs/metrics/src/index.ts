@@ -1,5 +1,5 @@
 // Public API of @ebpf-exporter/metrics: config, decoders, collection and exposition, all free of Node APIs.
-export type { HistogramBucket, HistogramSeries, LabelArena, MapDump, MapSource, MetricFamily, ScalarColumns, ScalarSeries, ScalarType } from './model';
+export type { HistogramBucket, HistogramSeries, LabelArena, MapDump, MapSource, MetricFamily, ReadMapOptions, ScalarColumns, ScalarSeries, ScalarType } from './model';
 
 export { ConfigError } from './config/config-error';
 export { parseConfig } from './config/parse-config';

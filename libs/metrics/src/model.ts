@@ -11,8 +11,13 @@ export type { MapDump };
  * of a dump are the caller's from then on, never written again (the collector keeps the keys of a pass
  * instead of copying them).
  */
+export interface ReadMapOptions {
+  /** Most entries to read (absent: all); a dump that stopped there is `truncated`. */
+  maxEntries?: number;
+}
+
 export interface MapSource {
-  readMap(config: string, map: string): Promise<MapDump>;
+  readMap(config: string, map: string, options?: ReadMapOptions): Promise<MapDump>;
 }
 
 export type ScalarType = 'counter' | 'gauge' | 'untyped';

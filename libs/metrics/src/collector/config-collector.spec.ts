@@ -376,7 +376,13 @@ describe('ConfigCollector series limit', () => {
     const collector = collectorFor(yaml, env, { maxSeries: 3 });
     const source = (big: number) =>
       new RecordedMapSource({ test: { big_total: ifaceMap(Array.from({ length: big }, (_, i) => i + 1)), small_total: ifaceMap([1, 2]) } });
-    const over = await collector.collect(source(4));
+    // The map is read no further than one key past the limit.
+    const asked: (number | undefined)[] = [];
+    const recording = (recorded: RecordedMapSource) => ({
+      readMap: (config: string, map: string, options?: { maxEntries?: number }) => (asked.push(options?.maxEntries), recorded.readMap(config, map, options)),
+    });
+    const over = await collector.collect(recording(source(4)));
+    expect(asked).toEqual([4, 4]);
     expect(over.skipped).toEqual([{ metric: 'big_total', reason: 'series_limit', limit: 3 }]);
     expect(over.families.map((family) => family.name)).toEqual(['ebpf_exporter_small_total']);
     // At the limit it is served again.

@@ -208,7 +208,12 @@ export class ConfigCollector {
 
   /** One metric's map read and walked into its series table. */
   private async collectTable(source: MapSource, { config, keyDecoder, table }: MetricPlan<CounterConfig | HistogramConfig>, scrape: Scrape): Promise<SeriesView> {
-    const dump = await readBefore(source.readMap(this.config.name, config.name), scrape.deadline);
+    // A map with more keys than the series limit is refused unread past it: a flood of keys costs one
+    // limit's worth of buffer, not the map's (counted in keys, before decoders skip or fold any).
+    const { maxSeries } = table;
+    const read = source.readMap(this.config.name, config.name, maxSeries === Infinity ? {} : { maxEntries: maxSeries + 1 });
+    const dump = await readBefore(read, scrape.deadline);
+    if (dump.truncated || dump.count > maxSeries) throw new SeriesLimitExceeded(maxSeries);
     return table.collect(mapEntries(dump, config.labels, keyDecoder.labelBytes, this.littleEndian), SLICING);
   }
 

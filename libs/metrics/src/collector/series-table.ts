@@ -136,6 +136,11 @@ export class SeriesTable {
     return this.order.length;
   }
 
+  /** Most series a pass may make (see SeriesTableOptions). */
+  get maxSeries(): number {
+    return this.options.maxSeries;
+  }
+
   /**
    * One scrape of `entries`; calls must not overlap (the collector queues them). A decoder that throws (or
    * a pause that does) before the new series are merged leaves the table as it was.

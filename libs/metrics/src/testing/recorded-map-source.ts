@@ -1,4 +1,4 @@
-import type { MapDump, MapSource } from '../model';
+import type { MapDump, MapSource, ReadMapOptions } from '../model';
 
 /**
  * One map as stored in a fixture file. Keys and values are hex strings as the kernel returned them (host
@@ -67,9 +67,12 @@ export function recordMapDump(dump: MapDump): RecordedMap {
 export class RecordedMapSource implements MapSource {
   constructor(private readonly maps: RecordedMaps) {}
 
-  async readMap(config: string, map: string): Promise<MapDump> {
+  async readMap(config: string, map: string, options: ReadMapOptions = {}): Promise<MapDump> {
     const recorded = this.maps[config]?.[map];
     if (!recorded) throw new Error(`no recorded map ${JSON.stringify(map)} for config ${JSON.stringify(config)}`);
-    return mapDumpFromRecording(map, recorded);
+    const { maxEntries } = options;
+    // As the kernel read does: at most maxEntries, and `truncated` when the map holds more.
+    if (maxEntries === undefined || recorded.entries.length <= maxEntries) return mapDumpFromRecording(map, recorded);
+    return { ...mapDumpFromRecording(map, { ...recorded, entries: recorded.entries.slice(0, maxEntries) }), truncated: true };
   }
 }
