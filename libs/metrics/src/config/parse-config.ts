@@ -2,6 +2,8 @@ import type { Node, YAMLMap } from 'yaml';
 import { DECODER_NAMES, isDecoderName } from '../decoders/decoder-names';
 import { compileGoRegexp, type GoRegexp } from '../decoders/go-regexp';
 import { parseGoDuration } from './go-duration';
+import { bucketProblem } from './histogram-buckets';
+import { labelNameProblem, metricNameProblem } from './prometheus-names';
 import {
   BUCKET_TYPES,
   type BucketType,
@@ -54,8 +56,9 @@ class ConfigParser {
     return this.yaml.items(node, `${path}.regexps`).map((item, index) => {
       const itemPath = `${path}.regexps[${index}]`;
       if (item === undefined) throw this.yaml.error(node, itemPath, 'must be a string');
+      const source = this.yaml.string(item, itemPath);
       try {
-        return compileGoRegexp(this.yaml.string(item, itemPath));
+        return compileGoRegexp(source);
       } catch (error) {
         throw this.yaml.error(item, itemPath, (error as Error).message);
       }
@@ -79,11 +82,7 @@ class ConfigParser {
       regexps,
     };
     if (staticMapNode !== undefined) {
-      const entries = this.yaml.entries(staticMapNode, `${path}.static_map`).map(([key, value]): [string, string] => [
-        key,
-        value === undefined ? '' : this.yaml.string(value, `${path}.static_map.${key}`),
-      ]);
-      decoder.staticMap = new Map(entries);
+      decoder.staticMap = this.yaml.stringMap(staticMapNode, `${path}.static_map`);
     }
     return decoder;
   }
@@ -101,27 +100,52 @@ class ConfigParser {
     return { name, size, padding, decoders, position: this.yaml.position(map) };
   }
 
-  private labels(map: YAMLMap, path: string): LabelConfig[] {
+  /**
+   * Labels of a metric are checked against Prometheus' rules, but not a histogram's last one (the bucket
+   * index, never exposed) nor those of a span, which become OpenTelemetry attributes.
+   */
+  private labels(map: YAMLMap, path: string, exposed: 'counter' | 'histogram' | 'span'): LabelConfig[] {
     const labels = this.list(map, 'labels', `${path}.labels`, (item, itemPath) => this.label(item, itemPath));
+    const exposedCount = exposed === 'span' ? 0 : exposed === 'histogram' ? labels.length - 1 : labels.length;
     labels.forEach((label, index) => {
-      // client_golang rejects a series with two labels of the same name, which would fail every scrape.
-      if (labels.findIndex((other) => other.name === label.name) !== index) {
+      const nameError = (problem: string) => {
         const labelNode = this.yaml.items(this.yaml.get(map, 'labels') as Node, `${path}.labels`)[index];
-        throw this.yaml.error(this.yaml.get(labelNode as YAMLMap, 'name'), `${path}.labels[${index}].name`, `duplicate label name ${JSON.stringify(label.name)}`);
-      }
+        return this.yaml.error(this.yaml.get(labelNode as YAMLMap, 'name'), `${path}.labels[${index}].name`, problem);
+      };
+      const problem = index < exposedCount ? labelNameProblem(label.name, exposed === 'histogram') : undefined;
+      if (problem !== undefined) throw nameError(problem);
+      // client_golang rejects a series with two labels of the same name, which would fail every scrape.
+      if (labels.findIndex((other) => other.name === label.name) !== index) throw nameError(`duplicate label name ${JSON.stringify(label.name)}`);
     });
     return labels;
+  }
+
+  private metricName(map: YAMLMap, path: string): string {
+    const name = this.requiredString(map, 'name', path);
+    const problem = metricNameProblem(name);
+    if (problem !== undefined) throw this.yaml.error(this.yaml.get(map, 'name'), `${path}.name`, problem);
+    return name;
+  }
+
+  /** `max_series`: the collector's cap on this metric's series; validated here, enforced there. */
+  private maxSeries(map: YAMLMap, path: string): { maxSeries?: number } {
+    const node = this.yaml.get(map, 'max_series');
+    if (node === undefined) return {};
+    const maxSeries = this.yaml.integer(node, `${path}.max_series`);
+    if (maxSeries < 1) throw this.yaml.error(node, `${path}.max_series`, 'must be a positive integer');
+    return { maxSeries };
   }
 
   counter(map: YAMLMap, path: string): CounterConfig {
     const perfNode = this.yaml.get(map, 'perf_event_array');
     const flushNode = this.yaml.get(map, 'flush_interval');
     return {
-      name: this.requiredString(map, 'name', path),
+      name: this.metricName(map, path),
       help: this.requiredString(map, 'help', path),
       perfEventArray: perfNode === undefined ? false : this.yaml.boolean(perfNode, `${path}.perf_event_array`),
       flushIntervalMs: flushNode === undefined ? DEFAULT_FLUSH_INTERVAL_MS : this.flushInterval(flushNode, `${path}.flush_interval`),
-      labels: this.labels(map, path),
+      labels: this.labels(map, path, 'counter'),
+      ...this.maxSeries(map, path),
       position: this.yaml.position(map),
     };
   }
@@ -137,7 +161,7 @@ class ConfigParser {
   }
 
   histogram(map: YAMLMap, path: string): HistogramConfig {
-    const name = this.requiredString(map, 'name', path);
+    const name = this.metricName(map, path);
     const help = this.requiredString(map, 'help', path);
     const typeNode = this.required(map, 'bucket_type', path);
     const bucketType = this.yaml.string(typeNode, `${path}.bucket_type`);
@@ -159,13 +183,14 @@ class ConfigParser {
         : this.yaml.items(keysNode, `${path}.bucket_keys`).map((item, index) =>
             this.yaml.number(item ?? keysNode, `${path}.bucket_keys[${index}]`),
           );
-    if (bucketType === 'fixed' && bucketKeys.length === 0) {
-      throw this.yaml.error(keysNode ?? map, `${path}.bucket_keys`, 'bucket_type fixed needs a non-empty list of bucket_keys');
+    const problem = bucketProblem({ bucketType: bucketType as BucketType, bucketMin, bucketMax, bucketKeys, bucketMultiplier: multiplier });
+    if (problem !== undefined) {
+      const keyNode = this.yaml.get(map, problem.key);
+      const node = problem.index === undefined || keyNode === undefined ? keyNode : this.yaml.items(keyNode, `${path}.bucket_keys`)[problem.index];
+      const index = problem.index === undefined ? '' : `[${problem.index}]`;
+      throw this.yaml.error(node ?? map, `${path}.${problem.key}${index}`, problem.problem);
     }
-    if (bucketType !== 'fixed' && bucketMax === bucketMin) {
-      throw this.yaml.error(this.yaml.get(map, 'bucket_max') ?? map, `${path}.bucket_max`, 'must differ from bucket_min (histogram buckets have zero size)');
-    }
-    const labels = this.labels(map, path);
+    const labels = this.labels(map, path, 'histogram');
     if (labels.length === 0) {
       throw this.yaml.error(this.yaml.get(map, 'labels') ?? map, `${path}.labels`, 'needs at least one label: the last one is the bucket index');
     }
@@ -178,6 +203,7 @@ class ConfigParser {
       bucketMax,
       bucketKeys,
       labels,
+      ...this.maxSeries(map, path),
       position: this.yaml.position(map),
     };
   }
@@ -189,7 +215,7 @@ class ConfigParser {
     const span: SpanConfig = {
       name: nameNode === undefined ? ringbuf : this.yaml.string(nameNode, `${path}.name`),
       ringbuf,
-      labels: this.labels(map, path),
+      labels: this.labels(map, path, 'span'),
       position: this.yaml.position(map),
     };
     if (serviceNode !== undefined) span.service = this.yaml.string(serviceNode, `${path}.service`);

@@ -31,6 +31,8 @@ export interface CounterConfig {
   /** perf_event_array counters are reset this often (Go duration in the file, default 1h). */
   flushIntervalMs: number;
   labels: readonly LabelConfig[];
+  /** `max_series`: the most series the collector keeps for this metric; absent means no per-metric cap. */
+  maxSeries?: number;
   position: SourcePosition;
 }
 
@@ -48,6 +50,8 @@ export interface HistogramConfig {
   bucketKeys: readonly number[];
   /** The last label is the bucket index. */
   labels: readonly LabelConfig[];
+  /** `max_series`: the most series (label sets) the collector keeps for this histogram; absent means no cap. */
+  maxSeries?: number;
   position: SourcePosition;
 }
 

@@ -1,6 +1,7 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document, Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { ConfigError } from './config-error';
+import { scanStaticMaps, STATIC_MAP_PLACEHOLDER, type Cut, type ScannedText } from './static-map-scanner';
 import type { SourcePosition } from './types';
 
 // Upstream reads configs with Go's gopkg.in/yaml.v2, which types a plain scalar by YAML 1.1 rules as it is
@@ -40,6 +41,10 @@ export function yamlV2Number(text: string): number | undefined {
   return undefined;
 }
 
+function kindOf(node: Node): string {
+  return isSeq(node) ? 'list' : 'mapping';
+}
+
 /**
  * Typed, position-aware access to a YAML document. Every accessor takes the field path so a wrong value
  * becomes a ConfigError naming file, line, column and field. Like upstream's Go decoder, keys nobody asks
@@ -48,25 +53,72 @@ export function yamlV2Number(text: string): number | undefined {
 export class YamlReader {
   private readonly lineCounter = new LineCounter();
   readonly doc: Document;
+  /** The text the yaml package parsed: the file, less the static_maps read by the scanner. */
+  private readonly text: string;
+  private readonly cuts: readonly Cut[];
+  private readonly staticMaps: ReadonlyMap<number, ReadonlyMap<string, string>>;
 
   constructor(
-    private readonly text: string,
+    text: string,
     readonly file: string,
   ) {
-    // Structure only: scalars are typed by the field that reads them, with yaml.v2's YAML 1.1 rules (below),
-    // so keys and strings keep their spelling. yaml.v2 (not in strict mode, as upstream calls it) lets a
-    // repeated key win over the earlier one and expands `<<` merge keys.
-    this.doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
+    // Lines are counted in the file itself, so positions stay right where the scanner took text out.
+    this.lineCounter.addNewLine(0);
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', newline + 1)) this.lineCounter.addNewLine(newline + 1);
+    let scanned = scanStaticMaps(text);
+    let doc = YamlReader.parse(scanned.text);
+    // A placeholder that did not become a mapping's static_map value (the key line sat in a block scalar,
+    // say) means the scanner misread the file: the yaml package reads all of it instead.
+    if (scanned.maps.length > 0 && (doc.errors.length > 0 || !YamlReader.placeholdersLanded(doc, scanned))) {
+      scanned = { text, maps: [], cuts: [] };
+      doc = YamlReader.parse(text);
+    }
+    this.doc = doc;
+    this.text = scanned.text;
+    this.cuts = scanned.cuts;
+    this.staticMaps = new Map(scanned.maps.map((map) => [map.placeholderOffset, map.entries]));
     const [syntaxError] = this.doc.errors;
     if (syntaxError) {
-      const at = this.lineCounter.linePos(syntaxError.pos[0]);
+      const at = this.lineCounter.linePos(this.originalOffset(syntaxError.pos[0]));
       const problem = syntaxError.message.split('\n')[0] as string;
       throw new ConfigError(file, at.line, at.col, '', problem);
     }
   }
 
+  private static parse(text: string): Document {
+    // Structure only: scalars are typed by the field that reads them, with yaml.v2's YAML 1.1 rules (below),
+    // so keys and strings keep their spelling. yaml.v2 (not in strict mode, as upstream calls it) lets a
+    // repeated key win over the earlier one and expands `<<` merge keys.
+    return parseDocument(text, { prettyErrors: false, uniqueKeys: false, merge: true });
+  }
+
+  private static placeholdersLanded(doc: Document, scanned: ScannedText): boolean {
+    const expected = new Set(scanned.maps.map((map) => map.placeholderOffset));
+    const landed = new Set<number>();
+    visit(doc, {
+      Pair(_, pair, path) {
+        const { key, value } = pair;
+        const parent = path[path.length - 1];
+        if (!isScalar(value) || !value.range || !expected.has(value.range[0])) return;
+        const isPlaceholder = value.type === 'PLAIN' && value.value === STATIC_MAP_PLACEHOLDER;
+        if (isPlaceholder && isScalar(key) && key.value === 'static_map' && isMap(parent) && !parent.flow) landed.add(value.range[0]);
+      },
+    });
+    return landed.size === expected.size;
+  }
+
+  /** Where an offset of the parsed text is in the file. */
+  private originalOffset(offset: number): number {
+    let original = offset;
+    for (const cut of this.cuts) {
+      if (cut.after > offset) break;
+      original += cut.removed;
+    }
+    return original;
+  }
+
   position(node: Node | undefined): SourcePosition {
-    const at = this.lineCounter.linePos(node?.range?.[0] ?? 0);
+    const at = this.lineCounter.linePos(this.originalOffset(node?.range?.[0] ?? 0));
     return { line: at.line, column: at.col };
   }
 
@@ -129,12 +181,23 @@ export class YamlReader {
     return this.seq(node, field).items.map((item) => this.resolve(item));
   }
 
-  /** Mapping entries as [key text, value node] pairs. */
-  entries(node: Node, field: string): [string, Node | undefined][] {
-    return this.map(node, field).items.map((pair) => {
+  /**
+   * A mapping of strings to strings (a static_map): a null key or value reads as '', as yaml.v2 decodes
+   * it into a Go string; a list or mapping as a key or value is refused rather than read as ''.
+   */
+  stringMap(node: Node, field: string): ReadonlyMap<string, string> {
+    const scanned = isScalar(node) && node.range ? this.staticMaps.get(node.range[0]) : undefined;
+    if (scanned) return scanned;
+    const entries = new Map<string, string>();
+    for (const pair of this.map(node, field).items) {
       const key = this.resolve(pair.key);
-      return [key && isScalar(key) ? this.scalarText(key) : '', this.resolve(pair.value)];
-    });
+      if (key !== undefined && !isScalar(key)) throw this.error(key, field, `keys must be strings, not ${kindOf(key)}s`);
+      const keyText = key === undefined ? '' : this.scalarText(key);
+      const value = this.resolve(pair.value);
+      if (value !== undefined && !isScalar(value)) throw this.error(value, `${field}.${keyText}`, `must be a string, not a ${kindOf(value)}`);
+      entries.set(keyText, value === undefined ? '' : this.scalarText(value));
+    }
+    return entries;
   }
 
   /**
@@ -155,6 +218,8 @@ export class YamlReader {
   integer(node: Node, field: string): number {
     const value = isScalar(node) && node.type === 'PLAIN' ? yamlV2Number(this.scalarText(node)) : undefined;
     if (value === undefined || !Number.isInteger(value)) throw this.error(node, field, 'must be an integer');
+    // Beyond 2^53 doubles skip integers: sizes, bucket indexes and limits would silently change.
+    if (!Number.isSafeInteger(value)) throw this.error(node, field, 'must be an integer between -(2^53 - 1) and 2^53 - 1');
     return value;
   }
 
