@@ -1,4 +1,5 @@
 // BENCHMARKS.md (and the table printed by `npx nx bench bench`), rendered from one run's results.
+import { renderConfigParse } from './config-parse';
 import type { FloodResult } from './flood';
 import { scrapeOf, type BenchmarkResults } from './results';
 import { WARM_UP_ROUNDS } from './phase-breakdown';
@@ -184,6 +185,6 @@ Idle RSS and idle CPU are read after ${results.quick ? 'a few' : '10'} scrapes a
 ${results.startup.examples.capable.length} host-capable examples (${results.startup.examples.capable.join(', ')}), median of ${results.startup.runs} runs:
 attach ${results.startup.attachMs.toFixed(0)} ms as the exporter logs it, first successful scrape ${results.startup.firstScrapeMs.toFixed(0)} ms after spawn.
 Left out: ${results.startup.examples.skipped.map((s) => `${s.name} (${s.reason})`).join(', ') || 'none'}.
-
+${results.configParse ? renderConfigParse(results.configParse) : ''}
 ${notes}`;
 }

@@ -1,3 +1,4 @@
+import type { ConfigParseResult } from './config-parse';
 import type { FloodResult } from './flood';
 import type { FootprintResult } from './footprint';
 import type { KernelOverhead } from './kernel-overhead';
@@ -25,6 +26,8 @@ export interface BenchmarkResults {
   phases: PhaseBreakdown[];
   kernel: KernelOverhead;
   startup: StartupResult;
+  /** Optional like flood. */
+  configParse?: ConfigParseResult;
   footprint: FootprintResult;
 }
 

@@ -1,6 +1,7 @@
-// One benchmark run: every scrape case, the flooded map, the baselines, the getpid probes and the startup, in that order.
+// One benchmark run: every scrape case, the flooded map, the baselines, the getpid probes, the startup and the config parse, in that order.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release } from 'node:os';
+import { measureConfigParse, type ConfigParsePlan } from './config-parse';
 import { runFlood, type FloodPlan } from './flood';
 import { measureFootprint, type FootprintPlan } from './footprint';
 import { measureKernelOverhead } from './kernel-overhead';
@@ -29,6 +30,8 @@ export interface RunPlan {
   phases: { fixtures: readonly string[]; rounds: number };
   getpid: { calls: number; rounds: number };
   startupRuns: number;
+  /** parseConfig on a generated static_map of this many entries. */
+  configParse: ConfigParsePlan;
   probeIntervalMs: number;
   footprint: Omit<FootprintPlan, 'fixtures'> & { fixtures: readonly string[] };
 }
@@ -50,6 +53,7 @@ export const FULL_PLAN: RunPlan = {
   phases: { fixtures: ['100k', '1m'], rounds: 5 },
   getpid: { calls: 1_000_000, rounds: 5 },
   startupRuns: 3,
+  configParse: { entries: 1_000_000, runs: 3 },
   probeIntervalMs: 25,
   footprint: { warmScrapes: 10, settleMs: 20_000, idleWindowMs: 10_000, starterScrapes: 100, fixtures: ['10k', '100k'], fixtureScrapes: 20 },
 };
@@ -70,6 +74,7 @@ export const QUICK_PLAN: RunPlan = {
   phases: { fixtures: ['1k'], rounds: 2 },
   getpid: { calls: 20_000, rounds: 1 },
   startupRuns: 1,
+  configParse: { entries: 50_000, runs: 1 },
   probeIntervalMs: 25,
   footprint: { warmScrapes: 10, settleMs: 0, idleWindowMs: 1000, starterScrapes: 5, fixtures: ['1k'], fixtureScrapes: 2 },
 };
@@ -111,6 +116,8 @@ export async function runBenchmark(plan: RunPlan, progress: (line: string) => vo
   const kernel = await measureKernelOverhead(plan.getpid.calls, plan.getpid.rounds);
   progress('startup...');
   const startup = await measureStartup(plan.startupRuns);
+  progress(`config parse ${plan.configParse.entries} static_map entries...`);
+  const configParse = measureConfigParse(plan.configParse);
   const footprint = await measureFootprint({ ...plan.footprint, fixtures: byName(...plan.footprint.fixtures) }, progress);
   return {
     quick: plan.quick,
@@ -123,6 +130,7 @@ export async function runBenchmark(plan: RunPlan, progress: (line: string) => vo
     phases,
     kernel,
     startup,
+    configParse,
     footprint,
   };
 }
