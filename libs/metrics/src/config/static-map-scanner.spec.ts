@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error';
 import { parseConfig } from './parse-config';
@@ -48,10 +49,19 @@ describe('the static_map scanner', () => {
     ['an escape', withStaticMap('                1: "re\\tad"\n')],
     ['a non-ASCII value', withStaticMap('                1: café\n')],
     ['flow style', withStaticMap('                { 1: read }\n')],
+    ['a lone carriage return, a line break to YAML', withStaticMap('                1: a\rb: c\n')],
+    ['a line separator inside a value', withStaticMap('                1: a\u2028b\n')],
   ];
 
   it.each(leftToYaml)('leaves %s to the yaml package', (_, text) => {
     expect(scanStaticMaps(text).maps).toHaveLength(0);
+  });
+
+  it('reads CRLF lines as the yaml package does', () => {
+    const text = withStaticMap('                1: read\n\n                2: write # w\n', '    - name: d\n      help: d\n').replaceAll('\n', '\r\n');
+    expect(scanStaticMaps(text).maps).toHaveLength(1);
+    expect(staticMaps(parseConfig(text, FILE))).toEqual([[['1', 'read'], ['2', 'write']]]);
+    expect(staticMaps(parseConfig(viaYamlPackage(text), FILE))).toEqual([[['1', 'read'], ['2', 'write']]]);
   });
 
   it('falls back to the yaml package when the key line sits in a block scalar', () => {
@@ -75,6 +85,29 @@ describe('the static_map scanner', () => {
     const withMaps = examples.map((file) => readFileSync(join(EXAMPLES, file), 'utf8')).filter((text) => scanStaticMaps(text).maps.length > 0);
     expect(withMaps.length).toBeGreaterThan(0);
     for (const text of withMaps) expect(staticMaps(parseConfig(text, FILE))).toEqual(staticMaps(parseConfig(viaYamlPackage(text), FILE)));
+  });
+
+  it('reads random maps as the yaml package does, or refuses them with the same error', () => {
+    const scalar = fc.constantFrom('1', '01', '-1', 'a_b', 'null', '~', '"q"', "'s'", 'a:b', 'a#b', 'x y', 'a: b', 'a #c', '[a]', '&x a', '*x', '"', '- a', 'é', '');
+    const entry = fc
+      .tuple(fc.constantFrom(16, 16, 16, 14, 18, 0), scalar, fc.constantFrom(': ', ':', ':\t', ' :'), scalar, fc.constantFrom('', ' # c', '# c'))
+      .map(([indent, key, separator, value, comment]) => `${' '.repeat(indent)}${key}${separator}${value}${comment}`);
+    const after = fc.constantFrom('', '    - name: d\n      help: d\n', '                more\n', '  # c\n');
+    const outcome = (text: string): unknown => {
+      try {
+        return staticMaps(parseConfig(text, FILE));
+      } catch (error) {
+        // The anchor moves columns on the key line only.
+        return (error as Error).message.replace(/^([^:]+:\d+):\d+/, '$1');
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ weight: 5, arbitrary: entry }, fc.constantFrom('', '   # note')), { minLength: 1, maxLength: 6 }), after, (lines, tail) => {
+        const text = withStaticMap(`${lines.join('\n')}\n`, tail);
+        if (scanStaticMaps(text).maps.length > 0) expect(outcome(text)).toEqual(outcome(viaYamlPackage(text)));
+      }),
+      { seed: 20261203, numRuns: 1500 },
+    );
   });
 
   it('parses in time linear in the number of entries', () => {

@@ -54,9 +54,19 @@ function lineEndOf(text: string, from: number): number {
   return end === -1 ? text.length : end;
 }
 
+/**
+ * Whether a match reaches the end of its line: with the m flag `$` also stops before a lone \r or a
+ * U+2028, which the yaml package does not end a line at; a \r before the \n (CRLF) is fine.
+ */
+function matchesLine(text: string, match: RegExpExecArray | null, lineEnd: number): match is RegExpExecArray {
+  if (!match) return false;
+  const end = match.index + match[0].length;
+  return end === lineEnd || (end === lineEnd - 1 && text[end] === '\r');
+}
+
 function isBlankLine(text: string, pos: number, lineEnd: number): boolean {
   BLANK_LINE.lastIndex = pos;
-  return BLANK_LINE.exec(text)?.[0].length === lineEnd - pos;
+  return matchesLine(text, BLANK_LINE.exec(text), lineEnd);
 }
 
 interface Run {
@@ -81,7 +91,7 @@ function scanRun(text: string, from: number, keyColumn: number): Run | undefined
     ENTRY_LINE.lastIndex = pos;
     const entry = ENTRY_LINE.exec(text);
     const entryIndent = entry?.[1]?.length ?? 0;
-    if (entry && entryIndent > keyColumn && (indent === -1 || entryIndent === indent)) {
+    if (matchesLine(text, entry, lineEnd) && entryIndent > keyColumn && (indent === -1 || entryIndent === indent)) {
       if (start === -1) [start, indent] = [pos, entryIndent];
       entries.set(scalarValue(entry[2]), scalarValue(entry[3]));
       end = lineEnd;
@@ -108,7 +118,7 @@ export function scanStaticMaps(text: string): ScannedText {
     PARENT_LINE.lastIndex = lineStart;
     const parent = PARENT_LINE.exec(text);
     const keyColumn = (parent?.[1]?.length ?? 0) + (parent?.[2]?.length ?? 0);
-    if (!parent || lineStart + keyColumn !== at) continue;
+    if (!matchesLine(text, parent, lineEndOf(text, at)) || lineStart + keyColumn !== at) continue;
     const run = scanRun(text, lineEndOf(text, at) + 1, keyColumn);
     if (!run) continue;
     const replacement = `${' '.repeat(run.indent)}${STATIC_MAP_PLACEHOLDER}`;
