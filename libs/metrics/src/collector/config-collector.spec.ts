@@ -390,4 +390,17 @@ describe('ConfigCollector series limit', () => {
     expect(within.skipped).toEqual([]);
     expect(seriesOf(within.families[0])).toHaveLength(3);
   });
+
+  it('takes a metric’s max_series over the collector’s limit', async () => {
+    const yaml = `metrics:
+  counters:
+    - { name: capped_total, help: Capped, max_series: 2, labels: [{ name: index, size: 4, decoders: [{ name: uint }] }] }
+    - { name: open_total, help: Open, labels: [{ name: index, size: 4, decoders: [{ name: uint }] }] }
+`;
+    const collector = collectorFor(yaml, countingHost().env, { maxSeries: 5 });
+    const map = ifaceMap([1, 2, 3, 4]);
+    const { skipped, families } = await collector.collect(new RecordedMapSource({ test: { capped_total: map, open_total: map } }));
+    expect(skipped).toEqual([{ metric: 'capped_total', reason: 'series_limit', limit: 2 }]);
+    expect(families.map((family) => family.name)).toEqual(['ebpf_exporter_open_total']);
+  });
 });

@@ -140,7 +140,7 @@ export class ConfigCollector {
         const table = new SeriesTable((bytes, offset) => {
           const key = keyDecoder.decode(bytes, offset);
           return key === SKIP ? SKIP : { labelText: key.labelText, column: 0 };
-        }, { width: 1, maxSeries, ...tableOptions });
+        }, { width: 1, maxSeries: counter.maxSeries ?? maxSeries, ...tableOptions });
         return { config: counter, keyDecoder, table };
       });
     this.histograms = config.metrics.histograms.map((histogram) => {
@@ -149,7 +149,7 @@ export class ConfigCollector {
       const table = new SeriesTable((bytes, offset) => {
         const key = keyDecoder.decode(bytes, offset);
         return key === SKIP ? SKIP : { labelText: key.labelText, column: shape.columnOf(key.bucket) };
-      }, { width: shape.width, maxSeries, ...tableOptions });
+      }, { width: shape.width, maxSeries: histogram.maxSeries ?? maxSeries, ...tableOptions });
       return { config: histogram, keyDecoder, table, shape };
     });
   }
