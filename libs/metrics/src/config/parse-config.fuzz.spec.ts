@@ -70,5 +70,6 @@ describe('parseConfig under mutated example configs', () => {
   it('takes deep nesting and a long document', () => {
     expectCleanOutcome(`metrics: ${'['.repeat(5000)}${']'.repeat(5000)}`, 'deep.yaml');
     expectCleanOutcome(`metrics:\n  counters:\n${'    - { name: c, help: c }\n'.repeat(20_000)}`, 'long.yaml');
-  });
+    // ~2 s on an idle machine (the yaml package on 20k flow mappings): far more on a loaded CI machine.
+  }, 60_000);
 });
