@@ -52,6 +52,7 @@ function configFamilies(config: Config): Family[] {
   });
   return [
     ...metrics.counters.map((c, i) => family(c.name, 'counter', c.position, `metrics.counters[${i}]`)),
+    ...metrics.gauges.map((g, i) => family(g.name, 'gauge', g.position, `metrics.gauges[${i}]`)),
     ...metrics.histograms.map((h, i) => family(h.name, 'histogram', h.position, `metrics.histograms[${i}]`)),
   ];
 }

@@ -54,7 +54,7 @@ export function kallsymsSnapshot(): () => string {
 /** Whether any label of these configs goes through ksym or kstack, the decoders that read kallsyms. */
 export function decodesKernelSymbols(configs: readonly Config[]): boolean {
   return configs.some(({ metrics, tracing }) =>
-    [...metrics.counters, ...metrics.histograms, ...tracing.spans].some(({ labels }) =>
+    [...metrics.counters, ...metrics.gauges, ...metrics.histograms, ...tracing.spans].some(({ labels }) =>
       labels.some(({ decoders }) => decoders.some(({ name }) => name === 'ksym' || name === 'kstack')),
     ),
   );

@@ -25,7 +25,8 @@ export async function dumpMaps(attached: readonly AttachedConfig[], source: MapS
   const sections: string[] = [];
   for (const { config } of attached) {
     sections.push(`## Config: ${config.name}\n`);
-    const mapNames = [...config.metrics.counters, ...config.metrics.histograms].map((m) => m.name);
+    // Several metrics may read one map (a struct value): each map once.
+    const mapNames = new Set([...config.metrics.counters, ...config.metrics.gauges, ...config.metrics.histograms].map((m) => m.map));
     for (const name of mapNames) {
       sections.push(`### Map: ${name}\n`, '```', ...formatMapRows(await source.readMap(config.name, name)), '```\n');
     }

@@ -61,7 +61,10 @@ export class Scraper implements FamilySource {
     }));
     this.bpfStatsEnabled = options.bpfStatsEnabled ?? readBpfStatsEnabled;
     this.mapMetrics = options.attached.flatMap(({ config }) =>
-      [...config.metrics.counters.filter((counter) => !counter.perfEventArray), ...config.metrics.histograms].map((metric) => ({ config: config.name, metric: metric.name })),
+      [...config.metrics.counters.filter((counter) => !counter.perfEventArray), ...config.metrics.gauges, ...config.metrics.histograms].map((metric) => ({
+        config: config.name,
+        metric: metric.name,
+      })),
     );
   }
 

@@ -42,11 +42,11 @@ export class PerfEventCounters {
     for (const stream of this.streams) {
       const { config, object } = stream.attached;
       const { counter } = stream.counter;
-      const map = object.maps().find((info) => info.name === counter.name);
+      const map = object.maps().find((info) => info.name === counter.map);
       if (map?.type !== 'perf_event_array') {
         const { line, column } = counter.position;
         throw new StartupError(
-          `${config.file}:${line}:${column}: metrics.counters[${stream.index}].perf_event_array: map ${JSON.stringify(counter.name)} is a ${map?.type ?? 'missing'} map, not a perf_event_array`,
+          `${config.file}:${line}:${column}: metrics.counters[${stream.index}].perf_event_array: map ${JSON.stringify(counter.map)} is a ${map?.type ?? 'missing'} map, not a perf_event_array`,
         );
       }
       const onRecord = (record: Uint8Array): void => {
@@ -56,7 +56,7 @@ export class PerfEventCounters {
           onDecoderError(config.name, error instanceof Error ? error : new Error(String(error)));
         }
       };
-      this.buffers.push(object.openPerfBuffer(counter.name, onRecord, (count) => (stream.lost += count), { pageCount: PERF_BUFFER_PAGES }));
+      this.buffers.push(object.openPerfBuffer(counter.map, onRecord, (count) => (stream.lost += count), { pageCount: PERF_BUFFER_PAGES }));
       this.timers.push(repeatEvery(counter.flushIntervalMs, () => stream.counter.reset()));
     }
   }

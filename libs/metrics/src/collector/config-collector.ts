@@ -1,4 +1,5 @@
-import type { Config, CounterConfig, HistogramConfig } from '../config/types';
+import { bucketLabelIndex } from '../config/key-layout';
+import type { Config, HistogramConfig, MapMetricConfig, ValueField } from '../config/types';
 import { SKIP } from '../decoders/decoder';
 import type { DecoderRegistry } from '../decoders/registry';
 import type { MapSource, MetricFamily } from '../model';
@@ -59,10 +60,15 @@ export interface CollectResult {
 /** Thrown by a map read that did not end within its scrape's budget. */
 class OverBudget extends Error {}
 
-interface MetricPlan<C extends CounterConfig | HistogramConfig> {
+interface MetricPlan<C extends MapMetricConfig> {
   config: C;
   keyDecoder: KeyDecoder;
   table: SeriesTable;
+}
+
+/** A counter or a gauge: one value per series. */
+interface ScalarPlan extends MetricPlan<MapMetricConfig> {
+  type: 'counter' | 'gauge';
 }
 
 interface HistogramPlan extends MetricPlan<HistogramConfig> {
@@ -114,7 +120,7 @@ function toError(error: unknown): Error {
 
 /** Reads the maps of one config and turns them into metric families, one scrape per `collect` call. */
 export class ConfigCollector {
-  private readonly counters: MetricPlan<CounterConfig>[];
+  private readonly scalars: ScalarPlan[];
   private readonly histograms: HistogramPlan[];
   private readonly littleEndian: boolean;
   private readonly budgetMs: number;
@@ -132,19 +138,21 @@ export class ConfigCollector {
     const maxSeries = unlimited(options.maxSeries ?? DEFAULT_MAX_SERIES);
     this.littleEndian = decoders.littleEndian;
     this.budgetMs = options.budgetMs ?? 0;
-    // perf_event_array counters are event streams, counted by the exporter as records arrive.
-    this.counters = config.metrics.counters
-      .filter((counter) => !counter.perfEventArray)
-      .map((counter) => {
-        const keyDecoder = new KeyDecoder(decoders, { labels: counter.labels, lastLabelIsBucket: false });
-        const table = new SeriesTable((bytes, offset) => {
-          const key = keyDecoder.decode(bytes, offset);
-          return key === SKIP ? SKIP : { labelText: key.labelText, column: 0 };
-        }, { width: 1, maxSeries: counter.maxSeries ?? maxSeries, ...tableOptions });
-        return { config: counter, keyDecoder, table };
-      });
+    const scalarPlan = (metric: MapMetricConfig, type: ScalarPlan['type']): ScalarPlan => {
+      const keyDecoder = new KeyDecoder(decoders, { labels: metric.labels, bucketLabel: -1 });
+      const table = new SeriesTable((bytes, offset) => {
+        const key = keyDecoder.decode(bytes, offset);
+        return key === SKIP ? SKIP : { labelText: key.labelText, column: 0 };
+      }, { width: 1, maxSeries: metric.maxSeries ?? maxSeries, ...tableOptions });
+      return { config: metric, keyDecoder, table, type };
+    };
+    this.scalars = [
+      // perf_event_array counters are event streams, counted by the exporter as records arrive.
+      ...config.metrics.counters.filter((counter) => !counter.perfEventArray).map((counter) => scalarPlan(counter, 'counter')),
+      ...config.metrics.gauges.map((gauge) => scalarPlan(gauge, 'gauge')),
+    ];
     this.histograms = config.metrics.histograms.map((histogram) => {
-      const keyDecoder = new KeyDecoder(decoders, { labels: histogram.labels, lastLabelIsBucket: true });
+      const keyDecoder = new KeyDecoder(decoders, { labels: histogram.labels, bucketLabel: bucketLabelIndex(histogram.labels) });
       const shape = histogramShape(histogram);
       const table = new SeriesTable((bytes, offset) => {
         const key = keyDecoder.decode(bytes, offset);
@@ -188,8 +196,8 @@ export class ConfigCollector {
   /** Every metric of the config, one after the other; stops at the first map not read before the deadline. */
   private async walk(source: MapSource, scrape: Scrape): Promise<CollectResult> {
     const result: CollectResult = { families: [], errors: [], skipped: [], timedOut: false };
-    const plans: [MetricPlan<CounterConfig | HistogramConfig>, () => Promise<MetricFamily>][] = [
-      ...this.counters.map((plan): [MetricPlan<CounterConfig>, () => Promise<MetricFamily>] => [plan, () => this.collectCounter(source, plan, scrape)]),
+    const plans: [MetricPlan<MapMetricConfig>, () => Promise<MetricFamily>][] = [
+      ...this.scalars.map((plan): [ScalarPlan, () => Promise<MetricFamily>] => [plan, () => this.collectScalar(source, plan, scrape)]),
       ...this.histograms.map((plan): [HistogramPlan, () => Promise<MetricFamily>] => [plan, () => this.collectHistogram(source, plan, scrape)]),
     ];
     for (const [plan, collect] of plans) {
@@ -207,24 +215,27 @@ export class ConfigCollector {
   }
 
   /** One metric's map read and walked into its series table. */
-  private async collectTable(source: MapSource, { config, keyDecoder, table }: MetricPlan<CounterConfig | HistogramConfig>, scrape: Scrape): Promise<SeriesView> {
+  private async collectTable(source: MapSource, { config, keyDecoder, table }: MetricPlan<MapMetricConfig>, scrape: Scrape, sum?: ValueField & { column: number }): Promise<SeriesView> {
     // A map with more keys than the series limit is refused unread past it: a flood of keys costs one
     // limit's worth of buffer, not the map's (counted in keys, before decoders skip or fold any).
     const { maxSeries } = table;
-    const read = source.readMap(this.config.name, config.name, maxSeries === Infinity ? {} : { maxEntries: maxSeries + 1 });
+    const read = source.readMap(this.config.name, config.map, maxSeries === Infinity ? {} : { maxEntries: maxSeries + 1 });
     const dump = await readBefore(read, scrape.deadline);
     if (dump.truncated || dump.count > maxSeries) throw new SeriesLimitExceeded(maxSeries);
-    return table.collect(mapEntries(dump, config.labels, keyDecoder.labelBytes, this.littleEndian), SLICING);
+    const kind = keyDecoder.bucketLabel >= 0 ? 'histogram' : 'counter';
+    const entries = mapEntries(dump, { labels: config.labels, labelBytes: keyDecoder.labelBytes, kind, value: config.value }, this.littleEndian);
+    return table.collect(entries, SLICING, sum && { column: sum.column, value: entries.reader(sum) });
   }
 
-  private async collectCounter(source: MapSource, plan: MetricPlan<CounterConfig>, scrape: Scrape): Promise<MetricFamily> {
+  private async collectScalar(source: MapSource, plan: ScalarPlan, scrape: Scrape): Promise<MetricFamily> {
     const { labels, values } = await this.collectTable(source, plan, scrape);
-    return columnarFamily(`${METRIC_NAMESPACE}_${plan.config.name}`, plan.config.help, 'counter', { labelNames: plan.keyDecoder.labelNames, labels, values });
+    return columnarFamily(`${METRIC_NAMESPACE}_${plan.config.name}`, plan.config.help, plan.type, { labelNames: plan.keyDecoder.labelNames, labels, values });
   }
 
   private async collectHistogram(source: MapSource, plan: HistogramPlan, scrape: Scrape): Promise<MetricFamily> {
     checkBucketRange(plan.config);
-    const view = await this.collectTable(source, plan, scrape);
+    const { sum } = plan.config;
+    const view = await this.collectTable(source, plan, scrape, sum && { ...sum, column: plan.shape.sumColumn });
     return tableHistogramFamily(`${METRIC_NAMESPACE}_${plan.config.name}`, plan.config.help, plan.keyDecoder.labelNames, view, plan.shape);
   }
 }

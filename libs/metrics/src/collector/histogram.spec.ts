@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistogramConfig } from '../config/types';
+import { DEFAULT_VALUE_FIELD, type HistogramConfig } from '../config/types';
 import { reconstructHistogram } from './histogram';
 
 function histogram(overrides: Partial<HistogramConfig>): HistogramConfig {
@@ -11,6 +11,10 @@ function histogram(overrides: Partial<HistogramConfig>): HistogramConfig {
     bucketMin: 0,
     bucketMax: 3,
     bucketKeys: [],
+    perCpu: false,
+    map: 'h',
+    value: DEFAULT_VALUE_FIELD,
+    valueGiven: false,
     labels: [],
     position: { line: 1, column: 1 },
     ...overrides,

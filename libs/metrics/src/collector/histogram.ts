@@ -51,17 +51,20 @@ export interface HistogramShape {
 
 export function histogramShape(config: HistogramConfig): HistogramShape {
   const indexes = bucketIndexes(config);
-  const sumIndex = (config.bucketType === 'fixed' ? (indexes[indexes.length - 1] as number) : config.bucketMax) + 1;
   const columns = new Map<number, number>();
-  for (const index of [...indexes, sumIndex]) if (!columns.has(index)) columns.set(index, columns.size);
+  for (const index of indexes) if (!columns.has(index)) columns.set(index, columns.size);
+  // The sum: upstream's key after the last bucket, or (`sum`) a field of the bucket entries, in a column of its own.
+  const sumIndex = (config.bucketType === 'fixed' ? (indexes[indexes.length - 1] as number) : config.bucketMax) + 1;
+  if (!config.sum && !columns.has(sumIndex)) columns.set(sumIndex, columns.size);
+  const sumColumn = config.sum ? columns.size : (columns.get(sumIndex) as number);
   const lastPosition = new Map<number, number>();
   indexes.forEach((index, position) => lastPosition.set(upperBound(config, index), position));
   const bounds = [...lastPosition.keys()].sort((a, b) => a - b);
   return {
-    width: columns.size,
+    width: config.sum ? columns.size + 1 : columns.size,
     columnOf: (bucketIndex) => columns.get(bucketIndex) ?? -1,
     positions: Int32Array.from(indexes, (index) => columns.get(index) as number),
-    sumColumn: columns.get(sumIndex) as number,
+    sumColumn,
     upperBounds: Float64Array.from(bounds),
     lastPositionOfBound: Int32Array.from(bounds, (bound) => lastPosition.get(bound) as number),
     multiplier: config.bucketMultiplier,

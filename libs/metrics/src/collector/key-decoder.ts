@@ -12,13 +12,15 @@ function parseBucketIndex(text: string): number {
   return value;
 }
 
-/** Indexes of `count` labels in the order client_golang emits them: sorted by name. */
-function emitOrder(labels: readonly LabelConfig[], count: number): number[] {
-  return [...Array(count).keys()].sort((a, b) => {
-    const left = labels[a]?.name as string;
-    const right = labels[b]?.name as string;
-    return left < right ? -1 : left > right ? 1 : 0;
-  });
+/** Indexes of the labels but `except` (a histogram's bucket label), in the order client_golang emits them: sorted by name. */
+function emitOrder(labels: readonly LabelConfig[], except = -1): number[] {
+  return [...labels.keys()]
+    .filter((index) => index !== except)
+    .sort((a, b) => {
+      const left = labels[a]?.name as string;
+      const right = labels[b]?.name as string;
+      return left < right ? -1 : left > right ? 1 : 0;
+    });
 }
 
 /**
@@ -52,14 +54,14 @@ export function decodeRecord(decoders: DecoderRegistry, labels: readonly LabelCo
   if (record.byteLength < size) throw new Error(`record has ${record.byteLength} bytes, labels need ${size}`);
   const values = decodeLabelValues(decoders, labels, record, 0);
   if (values === SKIP) return SKIP;
-  const order = emitOrder(labels, labels.length);
+  const order = emitOrder(labels);
   return { labelNames: order.map((index) => labels[index]?.name as string), labelValues: order.map((index) => values[index] as string) };
 }
 
 export interface KeyDecoderOptions {
   labels: readonly LabelConfig[];
-  /** Whether the last label is a histogram bucket index rather than a series label. */
-  lastLabelIsBucket: boolean;
+  /** The label that is a histogram's bucket index rather than a series label (see bucketLabelIndex), or -1. */
+  bucketLabel: number;
 }
 
 /** A decoded map key: its series' labels as the exposition writes them, and its histogram bucket index. */
@@ -79,12 +81,15 @@ export class KeyDecoder {
   /** For each emitted label, the index of the configured label it comes from. */
   private readonly emitOrder: readonly number[];
   readonly labelBytes: number;
+  /** See KeyDecoderOptions.bucketLabel. */
+  readonly bucketLabel: number;
 
   constructor(
     private readonly decoders: DecoderRegistry,
     private readonly options: KeyDecoderOptions,
   ) {
-    this.emitOrder = emitOrder(options.labels, options.labels.length - (options.lastLabelIsBucket ? 1 : 0));
+    this.emitOrder = emitOrder(options.labels, options.bucketLabel);
+    this.bucketLabel = options.bucketLabel;
     this.labelNames = this.emitOrder.map((index) => options.labels[index]?.name as string);
     this.labelBytes = options.labels.reduce((total, label) => total + label.size + label.padding, 0);
   }
@@ -95,7 +100,7 @@ export class KeyDecoder {
     if (values === SKIP) return SKIP;
     return {
       labelText: renderLabelPairs(this.labelNames, this.emitOrder.map((index) => values[index] as string)),
-      bucket: this.options.lastLabelIsBucket ? parseBucketIndex(values[values.length - 1] as string) : 0,
+      bucket: this.options.bucketLabel >= 0 ? parseBucketIndex(values[this.options.bucketLabel] as string) : 0,
     };
   }
 }

@@ -1,6 +1,6 @@
-import type { LabelConfig } from '../config/types';
+import type { LabelConfig, ValueField } from '../config/types';
 import type { MapDump } from '../model';
-import { CPU_INDEX_SIZE, hasCpuLabel, isPerCpuMapType, ZERO_KEY_SIZE } from '../config/key-layout';
+import { CPU_INDEX_SIZE, hasCpuLabel, isPerCpuMapType, type MetricKind, ZERO_KEY_SIZE } from '../config/key-layout';
 
 const TWO_TO_32 = 2 ** 32;
 
@@ -9,6 +9,27 @@ function readU64(view: DataView, offset: number, littleEndian: boolean): number 
   const first = view.getUint32(offset, littleEndian);
   const second = view.getUint32(offset + 4, littleEndian);
   return littleEndian ? second * TWO_TO_32 + first : first * TWO_TO_32 + second;
+}
+
+/** A kernel s64 as a double, like Go's float64(int64): the high word carries the sign. */
+function readS64(view: DataView, offset: number, littleEndian: boolean): number {
+  return littleEndian
+    ? view.getInt32(offset + 4, true) * TWO_TO_32 + view.getUint32(offset, true)
+    : view.getInt32(offset, false) * TWO_TO_32 + view.getUint32(offset + 4, false);
+}
+
+/** Reads `field` of the value slot starting at a byte offset. */
+function fieldReader(view: DataView, { offset, size, signed }: ValueField, littleEndian: boolean): (slot: number) => number {
+  switch (size) {
+    case 1:
+      return signed ? (slot) => view.getInt8(slot + offset) : (slot) => view.getUint8(slot + offset);
+    case 2:
+      return signed ? (slot) => view.getInt16(slot + offset, littleEndian) : (slot) => view.getUint16(slot + offset, littleEndian);
+    case 4:
+      return signed ? (slot) => view.getInt32(slot + offset, littleEndian) : (slot) => view.getUint32(slot + offset, littleEndian);
+    case 8:
+      return signed ? (slot) => readS64(view, slot + offset, littleEndian) : (slot) => readU64(view, slot + offset, littleEndian);
+  }
 }
 
 function zeroBytes(bytes: Uint8Array, offset: number, length: number): boolean {
@@ -23,32 +44,52 @@ export interface Slicing {
 }
 
 /**
- * A map's entries as upstream reads them: the bytes the labels decode, back to back, and each one's u64
- * value. Usually the dump's own keys and values. A per-CPU map whose last label is `cpu` has one entry per
- * key and CPU, the key followed by the CPU index as a 2-byte host-endian integer; other per-CPU values are
- * summed. Labels that take no key bytes (no labels, or only `cpu`) read index 0 of a 4-byte array key.
+ * A map's entries as upstream reads them: the bytes the labels decode, back to back, and each one's value
+ * (the metric's field of it). Usually the dump's own keys and values. A per-CPU map whose labels end with
+ * `cpu` (after the bucket label, for a histogram) has one entry per key and CPU, the key followed by the CPU
+ * index as a 2-byte host-endian integer; other per-CPU values are summed. Labels that take no key bytes (no
+ * labels, or only `cpu`) read index 0 of a 4-byte array key.
  */
 export interface MapEntries {
   count: number;
   keySize: number;
   keys: Uint8Array;
   value: (entry: number) => number;
+  /** Entry values of another field of the map's values (a histogram's `sum`). */
+  reader: (field: ValueField) => (entry: number) => number;
 }
 
-/**
- * @param labelBytes the labels' sizes plus paddings.
- * @throws Error when the key size does not fit the labels.
- */
-export function mapEntries(dump: MapDump, labels: readonly LabelConfig[], labelBytes: number, littleEndian: boolean): MapEntries {
+/** How a metric reads its map: its labels (sizes plus paddings: `labelBytes`), kind and value field. */
+export interface EntryLayout {
+  labels: readonly LabelConfig[];
+  labelBytes: number;
+  kind: MetricKind;
+  value: ValueField;
+}
+
+/** @throws Error when the key size does not fit the labels. */
+export function mapEntries(dump: MapDump, { labels, labelBytes, kind, value }: EntryLayout, littleEndian: boolean): MapEntries {
   const view = new DataView(dump.values.buffer, dump.values.byteOffset, dump.values.byteLength);
   const cpus = isPerCpuMapType(dump.type) ? dump.valuesPerKey : 1;
   const { valuesPerKey, valueStride, keySize } = dump;
-  const valueAt = (entry: number, cpu: number): number => readU64(view, (entry * valuesPerKey + cpu) * valueStride, littleEndian);
-  const summed = (entry: number): number => {
-    let total = 0;
-    for (let cpu = 0; cpu < cpus; cpu++) total += valueAt(entry, cpu);
-    return total;
+  const slotOf = (entry: number, cpu: number): number => (entry * valuesPerKey + cpu) * valueStride;
+  // Per kernel entry, the field summed over its CPUs (one slot for other maps).
+  const summedOf = (field: ValueField) => {
+    const read = fieldReader(view, field, littleEndian);
+    if (cpus === 1) return (entry: number) => read(slotOf(entry, 0));
+    return (entry: number) => {
+      let total = 0;
+      for (let cpu = 0; cpu < cpus; cpu++) total += read(slotOf(entry, cpu));
+      return total;
+    };
   };
+  const entriesOf = (count: number, size: number, keys: Uint8Array, readerOf: (field: ValueField) => (entry: number) => number): MapEntries => ({
+    count,
+    keySize: size,
+    keys,
+    value: readerOf(value),
+    reader: readerOf,
+  });
 
   if (labels.length === 0) {
     // Metrics without labels live at index 0 of an array map; other slots are not part of the metric.
@@ -56,10 +97,13 @@ export function mapEntries(dump: MapDump, labels: readonly LabelConfig[], labelB
     for (let entry = 0; entry < dump.count; entry++) {
       if (keySize === ZERO_KEY_SIZE && zeroBytes(dump.keys, entry * keySize, keySize)) zeroKeyed.push(entry);
     }
-    return { count: zeroKeyed.length, keySize: 0, keys: new Uint8Array(0), value: (entry) => summed(zeroKeyed[entry] as number) };
+    return entriesOf(zeroKeyed.length, 0, new Uint8Array(0), (field) => {
+      const summed = summedOf(field);
+      return (entry) => summed(zeroKeyed[entry] as number);
+    });
   }
 
-  if (hasCpuLabel(dump.type, labels)) {
+  if (hasCpuLabel(dump.type, labels, kind)) {
     // Only a `cpu` label: the 4-byte array key carries no label, only index 0 is read.
     const onlyCpu = labels.length === 1 && keySize === ZERO_KEY_SIZE;
     const keyPart = onlyCpu ? 0 : keySize;
@@ -78,12 +122,14 @@ export function mapEntries(dump: MapDump, labels: readonly LabelConfig[], labelB
         keyView.setUint16(at + keyPart, cpu, littleEndian);
       }
     });
-    return { count: sources.length * cpus, keySize: size, keys, value: (entry) => valueAt(sources[Math.floor(entry / cpus)] as number, entry % cpus) };
+    return entriesOf(sources.length * cpus, size, keys, (field) => {
+      const read = fieldReader(view, field, littleEndian);
+      return (entry) => read(slotOf(sources[Math.floor(entry / cpus)] as number, entry % cpus));
+    });
   }
 
   if (keySize !== labelBytes) throw new Error(`labels take ${labelBytes} bytes (sizes plus paddings) but the map has ${keySize}-byte keys`);
-  if (cpus === 1) return { count: dump.count, keySize, keys: dump.keys, value: (entry) => valueAt(entry, 0) };
-  return { count: dump.count, keySize, keys: dump.keys, value: summed };
+  return entriesOf(dump.count, keySize, dump.keys, summedOf);
 }
 
 /** Calls `visit` for 0..count-1, pausing between slices of `slicing.entries`. */

@@ -16,6 +16,9 @@ import { LabelStore } from './label-store';
 import { forEachSlice, forEachSliced, type MapEntries, type Slicing } from './map-entries';
 import { sortIndexesSliced } from './sliced-sort';
 
+/** What a table reads of a map's entries (see MapEntries): keys and one value each. */
+export type TableEntries = Pick<MapEntries, 'count' | 'keySize' | 'keys' | 'value'>;
+
 /** What a key decodes to: its series' labels as the exposition writes them, and the column its value goes to. */
 export interface DecodedKey {
   labelText: string;
@@ -46,6 +49,12 @@ export class SeriesLimitExceeded extends Error {
   constructor(readonly limit: number) {
     super(`more than ${limit} series`);
   }
+}
+
+/** A second value of each entry added into one column of its series (a histogram's `sum` field). */
+export interface ExtraValue {
+  column: number;
+  value: (entry: number) => number;
 }
 
 /** The series of one scrape, in exposition order (rank). */
@@ -145,14 +154,14 @@ export class SeriesTable {
    * One scrape of `entries`; calls must not overlap (the collector queues them). A decoder that throws (or
    * a pause that does) before the new series are merged leaves the table as it was.
    */
-  async collect(entries: MapEntries, slicing: Slicing): Promise<SeriesView> {
+  async collect(entries: TableEntries, slicing: Slicing, extra?: ExtraValue): Promise<SeriesView> {
     if (entries.count >= this.refusedAtKeys) throw new SeriesLimitExceeded(this.options.maxSeries);
     this.refusedAtKeys = Infinity;
     const last = this.last;
     if (last?.replayable && last.index.holdsExactly(entries.keys, entries.keySize, entries.count)) {
       if (!this.inOrder) await this.compact(slicing);
       this.lastPass = { replayed: true, decoded: 0 };
-      return this.view(await this.addValues(entries, last.rankOfKey, last.columnOfKey, slicing));
+      return this.view(await this.addValues(entries, last.rankOfKey, last.columnOfKey, slicing, extra));
     }
     const classified = await this.classify(entries, last?.index.keySize === entries.keySize ? last : undefined, slicing).catch((error: unknown) => {
       if (error instanceof SeriesLimitExceeded) this.refusedAtKeys = entries.count;
@@ -173,15 +182,15 @@ export class SeriesTable {
     });
     this.last = await this.record(entries, classified, slicing);
     if (this.store.garbageBytes > this.store.liveBytes) await this.compact(slicing);
-    return this.view(await this.addValues(entries, target, classified.column, slicing));
+    return this.view(await this.addValues(entries, target, classified.column, slicing, extra));
   }
 
   private view(values: Float64Array): SeriesView {
     return { labels: this.store.ranked, ids: this.order, values };
   }
 
-  /** Each entry's value added to its rank's column. */
-  private async addValues(entries: MapEntries, rankOf: Int32Array, columnOf: Int32Array | undefined, slicing: Slicing): Promise<Float64Array> {
+  /** Each entry's value added to its rank's column (and `extra` to its column, for entries counted). */
+  private async addValues(entries: TableEntries, rankOf: Int32Array, columnOf: Int32Array | undefined, slicing: Slicing, extra?: ExtraValue): Promise<Float64Array> {
     const { width } = this.options;
     const values = new Float64Array(this.order.length * width);
     // The hottest loop (a replayed scrape): a loop of its own per slice, which V8 optimizes for its body.
@@ -190,14 +199,16 @@ export class SeriesTable {
         const rank = rankOf[entry] as number;
         if (rank < 0) continue;
         const column = columnOf ? (columnOf[entry] as number) : 0;
-        if (column >= 0) values[rank * width + column] = (values[rank * width + column] as number) + entries.value(entry);
+        if (column < 0) continue;
+        values[rank * width + column] = (values[rank * width + column] as number) + entries.value(entry);
+        if (extra) values[rank * width + extra.column] = (values[rank * width + extra.column] as number) + extra.value(entry);
       }
     });
     return values;
   }
 
   /** Finds each entry's old rank through the last pass's keys, or decodes it. */
-  private async classify(entries: MapEntries, last: RecordedPass | undefined, slicing: Slicing): Promise<Classified> {
+  private async classify(entries: TableEntries, last: RecordedPass | undefined, slicing: Slicing): Promise<Classified> {
     const target = new Int32Array(entries.count);
     const column = this.options.width > 1 ? new Int32Array(entries.count) : undefined;
     const oldSeen = new Uint8Array(this.order.length);
@@ -346,7 +357,7 @@ export class SeriesTable {
   }
 
   /** Keeps this pass's keys and where they went, at most `cacheLimit` of them. */
-  private async record(entries: MapEntries, { target, column, remembersEverySkip }: Classified, slicing: Slicing): Promise<RecordedPass> {
+  private async record(entries: TableEntries, { target, column, remembersEverySkip }: Classified, slicing: Slicing): Promise<RecordedPass> {
     const count = Math.min(entries.count, this.options.cacheLimit);
     const { keySize } = entries;
     const index = new KeyIndex(entries.keys.subarray(0, count * keySize), keySize, count);

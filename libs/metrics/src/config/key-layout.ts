@@ -23,13 +23,29 @@ export const CPU_INDEX_SIZE = 2;
  * A per-CPU map whose last label is `cpu` gets one series per CPU: the CPU index is not in the kernel key
  * but appended to it by user space.
  */
-export function hasCpuLabel(mapType: string, labels: readonly LabelConfig[]): boolean {
-  return isPerCpuMapType(mapType) && labels.length > 0 && labels[labels.length - 1]?.name === 'cpu';
+export function hasCpuLabel(mapType: string, labels: readonly LabelConfig[], kind: MetricKind = 'counter'): boolean {
+  return isPerCpuMapType(mapType) && (kind === 'histogram' ? hasPerCpuLabel(labels) : labels[labels.length - 1]?.name === 'cpu');
+}
+
+/** Counters and gauges, whose labels are all series labels, or histograms, whose bucket label is not. */
+export type MetricKind = 'counter' | 'histogram';
+
+/**
+ * Whether a histogram's labels end with `cpu` after the bucket label: one histogram per CPU of a per-CPU
+ * map. A histogram's only label is its bucket label, whatever its name.
+ */
+export function hasPerCpuLabel(labels: readonly LabelConfig[]): boolean {
+  return labels.length >= 2 && labels[labels.length - 1]?.name === 'cpu';
+}
+
+/** The index of a histogram's bucket label: the last, or the one before a trailing `cpu` label. */
+export function bucketLabelIndex(labels: readonly LabelConfig[]): number {
+  return labels.length - (hasPerCpuLabel(labels) ? 2 : 1);
 }
 
 /** Sum of label sizes and paddings that must come from the kernel key itself. */
-export function labelBytesInKey(mapType: string, labels: readonly LabelConfig[]): number {
-  const inKey = hasCpuLabel(mapType, labels) ? labels.slice(0, -1) : labels;
+export function labelBytesInKey(mapType: string, labels: readonly LabelConfig[], kind: MetricKind = 'counter'): number {
+  const inKey = hasCpuLabel(mapType, labels, kind) ? labels.slice(0, -1) : labels;
   return inKey.reduce((total, label) => total + label.size + label.padding, 0);
 }
 
@@ -37,7 +53,7 @@ export function labelBytesInKey(mapType: string, labels: readonly LabelConfig[])
  * Whether the kernel key size fits the labels. Labels that take no key bytes (no labels at all, or only the
  * appended `cpu` label) read index 0 of a 4-byte array key instead.
  */
-export function keySizeMatches(mapType: string, labels: readonly LabelConfig[], keySize: number): boolean {
-  const expected = labelBytesInKey(mapType, labels);
+export function keySizeMatches(mapType: string, labels: readonly LabelConfig[], keySize: number, kind: MetricKind = 'counter'): boolean {
+  const expected = labelBytesInKey(mapType, labels, kind);
   return expected === keySize || (expected === 0 && keySize === ZERO_KEY_SIZE);
 }

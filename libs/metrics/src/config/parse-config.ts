@@ -3,6 +3,7 @@ import { DECODER_NAMES, isDecoderName } from '../decoders/decoder-names';
 import { compileGoRegexp, type GoRegexp } from '../decoders/go-regexp';
 import { parseGoDuration } from './go-duration';
 import { bucketProblem } from './histogram-buckets';
+import { bucketLabelIndex, hasPerCpuLabel } from './key-layout';
 import { labelNameProblem, metricNameProblem } from './prometheus-names';
 import {
   BUCKET_TYPES,
@@ -11,9 +12,13 @@ import {
   type Config,
   type CounterConfig,
   type DecoderConfig,
+  DEFAULT_VALUE_FIELD,
+  type GaugeConfig,
   type HistogramConfig,
   type LabelConfig,
+  type MapMetricConfig,
   type SpanConfig,
+  type ValueField,
 } from './types';
 import { YamlReader } from './yaml-reader';
 
@@ -101,23 +106,59 @@ class ConfigParser {
   }
 
   /**
-   * Labels of a metric are checked against Prometheus' rules, but not a histogram's last one (the bucket
-   * index, never exposed) nor those of a span, which become OpenTelemetry attributes.
+   * Labels of a metric are checked against Prometheus' rules, but not a histogram's bucket label (never
+   * exposed) nor those of a span, which become OpenTelemetry attributes.
    */
-  private labels(map: YAMLMap, path: string, exposed: 'counter' | 'histogram' | 'span'): LabelConfig[] {
+  private labels(map: YAMLMap, path: string, exposed: 'counter' | 'gauge' | 'histogram' | 'span'): LabelConfig[] {
     const labels = this.list(map, 'labels', `${path}.labels`, (item, itemPath) => this.label(item, itemPath));
-    const exposedCount = exposed === 'span' ? 0 : exposed === 'histogram' ? labels.length - 1 : labels.length;
+    const bucket = exposed === 'histogram' ? bucketLabelIndex(labels) : -1;
     labels.forEach((label, index) => {
       const nameError = (problem: string) => {
         const labelNode = this.yaml.items(this.yaml.get(map, 'labels') as Node, `${path}.labels`)[index];
         return this.yaml.error(this.yaml.get(labelNode as YAMLMap, 'name'), `${path}.labels[${index}].name`, problem);
       };
-      const problem = index < exposedCount ? labelNameProblem(label.name, exposed === 'histogram') : undefined;
+      const problem = exposed !== 'span' && index !== bucket ? labelNameProblem(label.name, exposed === 'histogram') : undefined;
       if (problem !== undefined) throw nameError(problem);
       // client_golang rejects a series with two labels of the same name, which would fail every scrape.
       if (labels.findIndex((other) => other.name === label.name) !== index) throw nameError(`duplicate label name ${JSON.stringify(label.name)}`);
     });
     return labels;
+  }
+
+  /** `value` and `sum`: a field of the map value; `signed` only where the metric may go below zero. */
+  private valueField(map: YAMLMap, key: 'value' | 'sum', path: string, signedAllowed: boolean): ValueField | undefined {
+    const node = this.yaml.get(map, key);
+    if (node === undefined) return undefined;
+    const field = `${path}.${key}`;
+    const object = this.yaml.map(node, field);
+    const offsetNode = this.yaml.get(object, 'offset');
+    const sizeNode = this.yaml.get(object, 'size');
+    const signedNode = this.yaml.get(object, 'signed');
+    const offset = offsetNode === undefined ? DEFAULT_VALUE_FIELD.offset : this.yaml.integer(offsetNode, `${field}.offset`);
+    if (offset < 0) throw this.yaml.error(offsetNode, `${field}.offset`, 'must not be negative');
+    const size = sizeNode === undefined ? DEFAULT_VALUE_FIELD.size : this.yaml.integer(sizeNode, `${field}.size`);
+    if (size !== 1 && size !== 2 && size !== 4 && size !== 8) throw this.yaml.error(sizeNode, `${field}.size`, 'must be 1, 2, 4 or 8 (bytes)');
+    const signed = signedNode === undefined ? false : this.yaml.boolean(signedNode, `${field}.signed`);
+    if (signed && !signedAllowed) throw this.yaml.error(signedNode, `${field}.signed`, 'only a gauge may read a signed value (counts never go below zero)');
+    return { offset, size, signed };
+  }
+
+  /** What counters, gauges and histograms share: name, help, the map and value read, labels, max_series. */
+  private mapMetric(map: YAMLMap, path: string, kind: 'counter' | 'gauge' | 'histogram'): MapMetricConfig {
+    const name = this.metricName(map, path);
+    const help = this.requiredString(map, 'help', path);
+    const mapNode = this.yaml.get(map, 'map');
+    const value = this.valueField(map, 'value', path, kind === 'gauge');
+    return {
+      name,
+      help,
+      map: mapNode === undefined ? name : this.yaml.string(mapNode, `${path}.map`),
+      value: value ?? DEFAULT_VALUE_FIELD,
+      valueGiven: value !== undefined,
+      labels: this.labels(map, path, kind),
+      ...this.maxSeries(map, path),
+      position: this.yaml.position(map),
+    };
   }
 
   private metricName(map: YAMLMap, path: string): string {
@@ -139,15 +180,16 @@ class ConfigParser {
   counter(map: YAMLMap, path: string): CounterConfig {
     const perfNode = this.yaml.get(map, 'perf_event_array');
     const flushNode = this.yaml.get(map, 'flush_interval');
+    const metric = this.mapMetric(map, path, 'counter');
     return {
-      name: this.metricName(map, path),
-      help: this.requiredString(map, 'help', path),
+      ...metric,
       perfEventArray: perfNode === undefined ? false : this.yaml.boolean(perfNode, `${path}.perf_event_array`),
       flushIntervalMs: flushNode === undefined ? DEFAULT_FLUSH_INTERVAL_MS : this.flushInterval(flushNode, `${path}.flush_interval`),
-      labels: this.labels(map, path, 'counter'),
-      ...this.maxSeries(map, path),
-      position: this.yaml.position(map),
     };
+  }
+
+  gauge(map: YAMLMap, path: string): GaugeConfig {
+    return this.mapMetric(map, path, 'gauge');
   }
 
   private flushInterval(node: Node, field: string): number {
@@ -161,8 +203,7 @@ class ConfigParser {
   }
 
   histogram(map: YAMLMap, path: string): HistogramConfig {
-    const name = this.metricName(map, path);
-    const help = this.requiredString(map, 'help', path);
+    const metric = this.mapMetric(map, path, 'histogram');
     const typeNode = this.required(map, 'bucket_type', path);
     const bucketType = this.yaml.string(typeNode, `${path}.bucket_type`);
     if (!(BUCKET_TYPES as readonly string[]).includes(bucketType)) {
@@ -190,22 +231,21 @@ class ConfigParser {
       const index = problem.index === undefined ? '' : `[${problem.index}]`;
       throw this.yaml.error(node ?? map, `${path}.${problem.key}${index}`, problem.problem);
     }
-    const labels = this.labels(map, path, 'histogram');
-    if (labels.length === 0) {
+    if (metric.labels.length === 0) {
       throw this.yaml.error(this.yaml.get(map, 'labels') ?? map, `${path}.labels`, 'needs at least one label: the last one is the bucket index');
     }
-    return {
-      name,
-      help,
+    const sum = this.valueField(map, 'sum', path, false);
+    const histogram: HistogramConfig = {
+      ...metric,
       bucketType: bucketType as BucketType,
       bucketMultiplier: multiplier === 0 ? 1 : multiplier,
       bucketMin,
       bucketMax,
       bucketKeys,
-      labels,
-      ...this.maxSeries(map, path),
-      position: this.yaml.position(map),
+      perCpu: hasPerCpuLabel(metric.labels),
     };
+    if (sum !== undefined) histogram.sum = sum;
+    return histogram;
   }
 
   span(map: YAMLMap, path: string): SpanConfig {
@@ -245,13 +285,15 @@ class ConfigParser {
       file,
       metrics: {
         counters: this.list(metrics, 'counters', 'metrics.counters', (map, path) => this.counter(map, path)),
+        gauges: this.list(metrics, 'gauges', 'metrics.gauges', (map, path) => this.gauge(map, path)),
         histograms: this.list(metrics, 'histograms', 'metrics.histograms', (map, path) => this.histogram(map, path)),
       },
       tracing: { spans: this.list(tracing, 'spans', 'tracing.spans', (map, path) => this.span(map, path)) },
       kaddrs: this.kaddrs(root),
     };
-    if (config.metrics.counters.length + config.metrics.histograms.length + config.tracing.spans.length === 0) {
-      throw this.yaml.error(root, '', 'no metrics.counters, metrics.histograms or tracing.spans defined');
+    const { counters, gauges, histograms } = config.metrics;
+    if (counters.length + gauges.length + histograms.length + config.tracing.spans.length === 0) {
+      throw this.yaml.error(root, '', 'no metrics.counters, metrics.gauges, metrics.histograms or tracing.spans defined');
     }
     const cgroupNode = this.yaml.get(root, 'cgroup_id_map');
     if (cgroupNode !== undefined) config.cgroupIdMap = this.cgroupIdMap(this.yaml.map(cgroupNode, 'cgroup_id_map'), 'cgroup_id_map');
