@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heatmapCells, marginalRates, occupiedRange, quantileLines } from './heatmap-cells';
+import { heatmapCells, largestCell, marginalRates, occupiedRange, quantileLines } from './heatmap-cells';
 
 const inf = Number.POSITIVE_INFINITY;
 // Two instants of `sum by (le) (rate(x_bucket[w]))`: [bucket][time], cumulative.
@@ -24,6 +24,11 @@ describe('heatmapCells', () => {
       [2, 0],
     ]);
     expect(cells.intensity[2]).toEqual([1, 0.75]);
+  });
+  it('colours heatmaps drawn side by side on a shared scale when given the largest cell of them all', () => {
+    expect(largestCell(matrix)).toBe(4);
+    // Beside a CPU whose largest cell is 8, this one's largest (4) is half as intense.
+    expect(heatmapCells(matrix, 'log2', 'count', 8).intensity[2]).toEqual([0.5, 0.375]);
   });
   it('colours by share of the instant in percent mode', () => {
     const cells = heatmapCells(matrix, 'log2', 'percent');

@@ -17,13 +17,21 @@ export interface HeatmapCells {
   intensity: number[][];
 }
 
-export function heatmapCells(matrix: BucketRateMatrix, yScale: 'log2' | 'linear', colorMode: ColorMode): HeatmapCells {
+/**
+ * `largest` is the cell that colours fully in count mode: the matrix's own largest by default; heatmaps
+ * drawn side by side (one per CPU) share the largest of them all, so one colour is one rate in each.
+ */
+export function heatmapCells(
+  matrix: BucketRateMatrix,
+  yScale: 'log2' | 'linear',
+  colorMode: ColorMode,
+  largest: number = largestCell(matrix),
+): HeatmapCells {
   const { times, upperBounds } = matrix;
-  const columns = times.map((_, t) => deaccumulate(matrix.cumulativeRates.map((bucket) => bucket[t] ?? null)));
+  const columns = perBucketColumns(matrix);
   const values = upperBounds.map((_, b) => columns.map((column) => column[b] ?? null));
   const { lower, upper } = bucketExtents(upperBounds, yScale);
   const columnTotals = columns.map((column) => column.reduce<number>((sum, v) => sum + (v ?? 0), 0));
-  const largest = Math.max(0, ...values.flat().map((v) => v ?? 0));
   const intensity = values.map((row) =>
     row.map((v, t) => {
       const denominator = colorMode === 'percent' ? (columnTotals[t] ?? 0) : largest;
@@ -31,6 +39,16 @@ export function heatmapCells(matrix: BucketRateMatrix, yScale: 'log2' | 'linear'
     }),
   );
   return { times, lower, upper, upperBounds, values, intensity };
+}
+
+/** The largest per-bucket rate of the matrix, 0 when it has none. */
+export function largestCell(matrix: BucketRateMatrix): number {
+  return Math.max(0, ...perBucketColumns(matrix).flat().map((v) => v ?? 0));
+}
+
+/** `[time][bucket]` per-bucket rates of each instant. */
+function perBucketColumns(matrix: BucketRateMatrix): (number | null)[][] {
+  return matrix.times.map((_, t) => deaccumulate(matrix.cumulativeRates.map((bucket) => bucket[t] ?? null)));
 }
 
 function bucketExtents(upperBounds: readonly number[], yScale: 'log2' | 'linear'): { lower: number[]; upper: number[] } {

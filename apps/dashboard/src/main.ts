@@ -74,8 +74,9 @@ async function start(): Promise<void> {
     content.append(heading);
     for (const panel of dashboard.panels) {
       const view = new PanelView(panel, {
-        onFiltersChange: (filters) => {
+        onFiltersChange: (filters, cpuView) => {
           state.filters[panel.id] = filters;
+          state.cpuView[panel.id] = cpuView;
           saveState();
           void refreshPanel(view, panel);
         },
@@ -89,7 +90,7 @@ async function start(): Promise<void> {
       panels.push({ view, panel });
     }
   }
-  if (panels.length === 0) status.textContent += ' — no histograms or counters in the loaded configs.';
+  if (panels.length === 0) status.textContent += ' — no histograms, counters or gauges in the loaded configs.';
   await refreshAll();
   if (current !== generation) return;
   document.body.dataset.ready = 'true';
@@ -115,6 +116,7 @@ async function refreshPanel(view: PanelView, panel: Panel): Promise<void> {
     colorMode: state.color,
     filters: state.filters[panel.id] ?? {},
     thresholds: state.thresholds[panel.id] ?? [],
+    cpuView: state.cpuView[panel.id] ?? 'summed',
   });
 }
 

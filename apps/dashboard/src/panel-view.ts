@@ -1,8 +1,9 @@
-// One panel on the page: title, per-panel label filters and thresholds, and its chart.
-import type { HeatmapPanel, LabelFilters, Panel, RatePanel } from '@ebpf-exporter/dashboard-model';
-import type { DataSource } from './data-source';
+// One panel on the page: title, per-panel label filters and thresholds, and its chart (or, for a
+// per-CPU histogram drawn per CPU, one heatmap per CPU).
+import { CPU_LABEL, type CpuView, type GaugePanel, type HeatmapPanel, type LabelFilters, type Panel, type RatePanel } from '@ebpf-exporter/dashboard-model';
+import type { DataSource, HeatmapData } from './data-source';
 import { HeatmapChart } from './heatmap-chart';
-import { heatmapCells, quantileLines, type ColorMode } from './heatmap-cells';
+import { heatmapCells, largestCell, quantileLines, type ColorMode } from './heatmap-cells';
 import { RateChart } from './rate-chart';
 import type { QueryRange } from './time-range';
 
@@ -12,19 +13,27 @@ export interface PanelContext {
   colorMode: ColorMode;
   filters: LabelFilters;
   thresholds: number[];
+  cpuView: CpuView;
 }
 
 export interface PanelCallbacks {
-  onFiltersChange(filters: LabelFilters): void;
+  /** The label selects changed; the `cpu` one of a per-CPU heatmap also picks its view. */
+  onFiltersChange(filters: LabelFilters, cpuView: CpuView): void;
   onThresholdsChange(thresholds: number[]): void;
 }
+
+/** The `cpu` select's choice that draws one heatmap per CPU; not a label value (CPU indexes are numbers). */
+const EACH_CPU = 'each';
 
 export class PanelView {
   readonly element: HTMLElement;
   private readonly chartElement: HTMLElement;
   private readonly errorElement: HTMLElement;
   private readonly filterElement: HTMLElement;
-  private readonly chart: HeatmapChart | RateChart;
+  /** The panel's single chart: a line chart, or the heatmap summed over CPUs. */
+  private chart: HeatmapChart | RateChart | undefined;
+  /** Per CPU: its heatmap and the element holding it, when drawn one per CPU. */
+  private readonly cpuCharts = new Map<string, { element: HTMLElement; chart: HeatmapChart }>();
   private filtersLoaded = false;
 
   constructor(
@@ -50,14 +59,13 @@ export class PanelView {
     this.chartElement = document.createElement('div');
     this.chartElement.className = 'chart';
     this.element.append(header, this.errorElement, this.chartElement);
-    this.chart = panel.kind === 'heatmap' ? new HeatmapChart(this.chartElement, panel) : new RateChart(this.chartElement, panel);
   }
 
   async refresh(context: PanelContext): Promise<void> {
     try {
       if (!this.filtersLoaded) await this.buildControls(context);
       if (this.panel.kind === 'heatmap') await this.refreshHeatmap(this.panel, context);
-      else await this.refreshRates(this.panel, context);
+      else await this.refreshLines(this.panel, context);
       this.errorElement.hidden = true;
       this.element.dataset.state = 'ready';
     } catch (error) {
@@ -68,22 +76,81 @@ export class PanelView {
   }
 
   destroy(): void {
-    this.chart.destroy();
+    this.chart?.destroy();
+    for (const { chart } of this.cpuCharts.values()) chart.destroy();
   }
 
   private async refreshHeatmap(panel: HeatmapPanel, context: PanelContext): Promise<void> {
+    if (panel.perCpu && context.cpuView === 'per-cpu') {
+      await this.refreshPerCpu(panel, context);
+      return;
+    }
     const data = await context.source.heatmap(panel, context.filters, context.range);
-    (this.chart as HeatmapChart).render({
-      cells: heatmapCells(data.matrix, panel.yScale, context.colorMode),
+    this.clearPerCpu();
+    if (!this.chart) this.chart = new HeatmapChart(this.chartElement, panel);
+    (this.chart as HeatmapChart).render(this.heatmapView(panel, data, context, largestCell(data.matrix)));
+  }
+
+  /** One heatmap per CPU, coloured on one scale so the CPUs compare at a glance. */
+  private async refreshPerCpu(panel: HeatmapPanel, context: PanelContext): Promise<void> {
+    const heatmaps = await context.source.heatmapsPerCpu(panel, context.filters, context.range);
+    this.chart?.destroy();
+    this.chart = undefined;
+    this.chartElement.querySelector(':scope > .tooltip')?.remove();
+    this.chartElement.classList.add('per-cpu');
+    const largest = Math.max(0, ...heatmaps.map((h) => largestCell(h.matrix)));
+    const shown = new Set(heatmaps.map((h) => h.cpu));
+    for (const [cpu, { element, chart }] of this.cpuCharts) {
+      if (shown.has(cpu)) continue;
+      chart.destroy();
+      element.remove();
+      this.cpuCharts.delete(cpu);
+    }
+    for (const heatmap of heatmaps) {
+      let entry = this.cpuCharts.get(heatmap.cpu);
+      if (!entry) {
+        const element = document.createElement('figure');
+        element.className = 'cpu-chart';
+        element.dataset.cpu = heatmap.cpu;
+        const caption = document.createElement('figcaption');
+        caption.textContent = `CPU ${heatmap.cpu}`;
+        const container = document.createElement('div');
+        container.className = 'cpu-heatmap';
+        element.append(caption, container);
+        entry = { element, chart: new HeatmapChart(container, panel) };
+        this.cpuCharts.set(heatmap.cpu, entry);
+      }
+      // Appending again keeps the figures in CPU order as CPUs come and go.
+      this.chartElement.append(entry.element);
+      entry.chart.render(this.heatmapView(panel, heatmap, context, largest));
+    }
+    this.chartElement.dataset.cpuHeatmaps = String(heatmaps.length);
+  }
+
+  private clearPerCpu(): void {
+    for (const { element, chart } of this.cpuCharts.values()) {
+      chart.destroy();
+      element.remove();
+    }
+    this.cpuCharts.clear();
+    this.chartElement.classList.remove('per-cpu');
+    delete this.chartElement.dataset.cpuHeatmaps;
+  }
+
+  private heatmapView(panel: HeatmapPanel, data: HeatmapData, context: PanelContext, largest: number) {
+    return {
+      cells: heatmapCells(data.matrix, panel.yScale, context.colorMode, largest),
       quantiles: data.quantiles ?? quantileLines(data.matrix, panel.quantiles),
       thresholds: context.thresholds,
       colorMode: context.colorMode,
       step: context.range.step,
-    });
+    };
   }
 
-  private async refreshRates(panel: RatePanel, context: PanelContext): Promise<void> {
-    (this.chart as RateChart).render(await context.source.rates(panel, context.filters, context.range));
+  private async refreshLines(panel: RatePanel | GaugePanel, context: PanelContext): Promise<void> {
+    const matrix = panel.kind === 'gauge' ? await context.source.gauges(panel, context.filters, context.range) : await context.source.rates(panel, context.filters, context.range);
+    if (!this.chart) this.chart = new RateChart(this.chartElement, panel);
+    (this.chart as RateChart).render(matrix);
   }
 
   private async buildControls(context: PanelContext): Promise<void> {
@@ -94,9 +161,17 @@ export class PanelView {
       select.name = label;
       select.dataset.label = label;
       const selected = context.filters[label];
-      const options = [...new Set([...(values[label] ?? []), ...(selected ? [selected] : [])])].sort();
-      select.append(new Option(`${label}: all`, ''), ...options.map((v) => new Option(`${label}: ${v}`, v, false, v === selected)));
-      select.addEventListener('change', () => this.callbacks.onFiltersChange(this.selectedFilters()));
+      const options = [...new Set([...(values[label] ?? []), ...(selected ? [selected] : [])])];
+      if (label === CPU_LABEL) {
+        options.sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+      } else {
+        options.sort();
+      }
+      const perCpu = this.panel.kind === 'heatmap' && this.panel.perCpu && label === CPU_LABEL;
+      select.append(new Option(perCpu ? `${label}: all (summed)` : `${label}: all`, ''));
+      if (perCpu) select.append(new Option(`${label}: each (a heatmap per CPU)`, EACH_CPU, false, context.cpuView === 'per-cpu'));
+      select.append(...options.map((v) => new Option(`${label}: ${v}`, v, false, v === selected)));
+      select.addEventListener('change', () => this.callbacks.onFiltersChange(...this.selection()));
       return select;
     });
     if (this.panel.kind === 'heatmap') {
@@ -118,9 +193,13 @@ export class PanelView {
     this.filtersLoaded = true;
   }
 
-  private selectedFilters(): LabelFilters {
+  private selection(): [LabelFilters, CpuView] {
     const filters: Record<string, string> = {};
-    for (const select of this.filterElement.querySelectorAll('select')) if (select.value) filters[select.name] = select.value;
-    return filters;
+    let cpuView: CpuView = 'summed';
+    for (const select of this.filterElement.querySelectorAll('select')) {
+      if (select.name === CPU_LABEL && select.value === EACH_CPU) cpuView = 'per-cpu';
+      else if (select.value) filters[select.name] = select.value;
+    }
+    return [filters, cpuView];
   }
 }

@@ -2,13 +2,18 @@
 import {
   bucketRateQuery,
   counterRateQuery,
+  CPU_LABEL,
   durationLiteral,
   exactMatchers,
+  gaugeQuery,
   parseLe,
   quantileQuery,
   rangeSteps,
   selector,
   topSeries,
+  type BucketRateMatrix,
+  type CpuView,
+  type GaugePanel,
   type HeatmapPanel,
   type LabelFilters,
   type Panel,
@@ -17,7 +22,7 @@ import {
   type SeriesMatrix,
 } from '@ebpf-exporter/dashboard-model';
 import type { DashboardConfigInfo } from '@ebpf-exporter/dashboard-model';
-import { getJson, RequestError, type DataSource, type HeatmapData } from './data-source';
+import { byCpu, getJson, RequestError, type CpuHeatmapData, type DataSource, type HeatmapData } from './data-source';
 import type { QueryRange } from './time-range';
 
 interface MatrixResponse {
@@ -25,6 +30,8 @@ interface MatrixResponse {
   error?: string;
   data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
 }
+
+type QueryResult = { labels: Record<string, string>; points: [number, string][] }[];
 
 /** Prometheus's default scrape interval; the API does not tell the real one. */
 const ASSUMED_SCRAPE_INTERVAL = 15;
@@ -40,25 +47,58 @@ export class PrometheusSource implements DataSource {
   }
 
   async heatmap(panel: HeatmapPanel, filters: LabelFilters, range: QueryRange): Promise<HeatmapData> {
+    const [buckets, quantiles] = await this.bucketQueries(panel, filters, range, 'summed');
+    const times = rangeSteps(range.start, range.end, range.step);
+    return {
+      matrix: bucketMatrix(buckets, times),
+      quantiles: quantiles.map((result) => (result[0] ? align(result[0].points, times) : times.map(() => null))),
+    };
+  }
+
+  /** One query keeping `cpu` for the buckets, one per quantile: each answers every CPU at once. */
+  async heatmapsPerCpu(panel: HeatmapPanel, filters: LabelFilters, range: QueryRange): Promise<CpuHeatmapData[]> {
+    const [buckets, quantiles] = await this.bucketQueries(panel, filters, range, 'per-cpu');
+    const times = rangeSteps(range.start, range.end, range.step);
+    const cpus = [...new Set(buckets.map((s) => s.labels[CPU_LABEL] ?? ''))];
+    return cpus
+      .map((cpu) => ({
+        cpu,
+        matrix: bucketMatrix(buckets.filter((s) => s.labels[CPU_LABEL] === cpu), times),
+        quantiles: quantiles.map((result) => {
+          const line = result.find((s) => s.labels[CPU_LABEL] === cpu);
+          return line ? align(line.points, times) : times.map(() => null);
+        }),
+      }))
+      .sort(byCpu);
+  }
+
+  private async bucketQueries(
+    panel: HeatmapPanel,
+    filters: LabelFilters,
+    range: QueryRange,
+    view: CpuView,
+  ): Promise<[QueryResult, QueryResult[]]> {
     const matchers = exactMatchers(filters);
     const window = durationLiteral(range.window);
     const [buckets, ...quantiles] = await Promise.all([
-      this.queryRange(bucketRateQuery(panel, matchers, window), range),
-      ...panel.quantiles.map((q) => this.queryRange(quantileQuery(panel, q, matchers, window), range)),
+      this.queryRange(bucketRateQuery(panel, matchers, window, view), range),
+      ...panel.quantiles.map((q) => this.queryRange(quantileQuery(panel, q, matchers, window, view), range)),
     ]);
-    const times = rangeSteps(range.start, range.end, range.step);
-    const sorted = (buckets ?? []).map((s) => ({ bound: parseLe(s.labels.le ?? ''), values: align(s.points, times) }));
-    sorted.sort((a, b) => a.bound - b.bound);
-    return {
-      matrix: { times, upperBounds: sorted.map((s) => s.bound), cumulativeRates: sorted.map((s) => s.values) },
-      quantiles: quantiles.map((result) => (result[0] ? align(result[0].points, times) : times.map(() => null))),
-    };
+    return [buckets ?? [], quantiles];
   }
 
   async rates(panel: RatePanel, filters: LabelFilters, range: QueryRange): Promise<SeriesMatrix> {
     const result = await this.queryRange(counterRateQuery(panel, exactMatchers(filters), durationLiteral(range.window)), range);
     const times = rangeSteps(range.start, range.end, range.step);
     const series: LabelledSeries[] = result.map((s) => ({ labels: s.labels, values: align(s.points, times) }));
+    return { times, series: topSeries(series, panel.topSeries) };
+  }
+
+  async gauges(panel: GaugePanel, filters: LabelFilters, range: QueryRange): Promise<SeriesMatrix> {
+    const result = await this.queryRange(gaugeQuery(panel, exactMatchers(filters)), range);
+    const times = rangeSteps(range.start, range.end, range.step);
+    // A plain selector answers with the name and job too: the same on every series, they only crowd the legend.
+    const series: LabelledSeries[] = result.map((s) => ({ labels: withoutLabels(s.labels, SELECTOR_LABELS), values: align(s.points, times) }));
     return { times, series: topSeries(series, panel.topSeries) };
   }
 
@@ -75,12 +115,25 @@ export class PrometheusSource implements DataSource {
     return Object.fromEntries(entries);
   }
 
-  private async queryRange(query: string, range: QueryRange): Promise<{ labels: Record<string, string>; points: [number, string][] }[]> {
+  private async queryRange(query: string, range: QueryRange): Promise<QueryResult> {
     const params = new URLSearchParams({ query, start: String(range.start), end: String(range.end), step: String(range.step) });
     const body = await getJson<MatrixResponse>(`${this.baseUrl}/api/v1/query_range?${params}`);
     if (body.status !== 'success') throw new RequestError(`${query}: ${body.error ?? body.status}`);
     return body.data.result.map((s) => ({ labels: s.metric, points: s.values }));
   }
+}
+
+/** Cumulative bucket rates by bound, from the `sum by (le)` series of one heatmap. */
+function bucketMatrix(buckets: QueryResult, times: number[]): BucketRateMatrix {
+  const sorted = buckets.map((s) => ({ bound: parseLe(s.labels.le ?? ''), values: align(s.points, times) }));
+  sorted.sort((a, b) => a.bound - b.bound);
+  return { times, upperBounds: sorted.map((s) => s.bound), cumulativeRates: sorted.map((s) => s.values) };
+}
+
+const SELECTOR_LABELS: ReadonlySet<string> = new Set(['__name__', 'job']);
+
+function withoutLabels(labels: Readonly<Record<string, string>>, drop: ReadonlySet<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([label]) => !drop.has(label)));
 }
 
 /** Prometheus omits steps without a value; the charts want one slot per step. */
@@ -95,19 +148,22 @@ function align(points: readonly [number, string][], times: readonly number[]): (
 const NAMESPACE = 'ebpf_exporter_';
 /** Labels Prometheus adds or histograms carry that are not the exporter's own. */
 const FOREIGN_LABELS = new Set(['__name__', 'job', 'instance', 'le']);
+/** The exporter's own gauges share the namespace; they describe the exporter, not the kernel. */
+const BUILT_IN_GAUGES = new Set(['enabled_configs', 'ebpf_program_info', 'ebpf_program_attached', 'build_info'].map((n) => NAMESPACE + n));
+const DISCOVERED_TYPES = new Set(['histogram', 'counter', 'gauge']);
 
 /**
- * Without an exporter to ask, the panels come from what Prometheus knows: every `ebpf_exporter_*`
+ * Without an exporter to ask, the panels come from what Prometheus knows: every `ebpf_exporter_*` gauge,
  * histogram and counter, grouped as one pseudo-config.
  */
 export async function discoverConfigs(baseUrl: string): Promise<DashboardConfigInfo[]> {
   const metadata = await getJson<{ data: Record<string, { type: string; help: string }[]> }>(`${baseUrl}/api/v1/metadata`);
-  const config: DashboardConfigInfo = { name: 'prometheus', counters: [], histograms: [] };
+  const config: Required<DashboardConfigInfo> = { name: 'prometheus', counters: [], gauges: [], histograms: [] };
   for (const [family, entries] of Object.entries(metadata.data).sort(([a], [b]) => a.localeCompare(b))) {
-    const type = entries[0]?.type;
-    if (!family.startsWith(NAMESPACE) || (type !== 'histogram' && type !== 'counter')) continue;
+    const type = entries[0]?.type ?? '';
+    if (!family.startsWith(NAMESPACE) || !DISCOVERED_TYPES.has(type) || BUILT_IN_GAUGES.has(family)) continue;
     // Scraped as OpenMetrics, a counter family drops its `_total` suffix, which its series keep.
-    const candidates = type === 'histogram' ? [family] : [...new Set([family, `${family}_total`])];
+    const candidates = type === 'counter' ? [...new Set([family, `${family}_total`])] : [family];
     for (const metric of candidates) {
       const series = type === 'histogram' ? `${metric}_bucket` : metric;
       const params = new URLSearchParams({ 'match[]': series });
@@ -117,6 +173,7 @@ export async function discoverConfigs(baseUrl: string): Promise<DashboardConfigI
       const name = metric.slice(NAMESPACE.length);
       const help = entries[0]?.help ?? '';
       if (type === 'histogram') config.histograms.push({ name, help, labels: own, bucketType: 'exp2' });
+      else if (type === 'gauge') config.gauges.push({ name, help, labels: own });
       else config.counters.push({ name, help, labels: own });
       break;
     }

@@ -1,8 +1,10 @@
-// Counter rates over time, one uPlot line per label set (the busiest few, chosen by the data source).
+// Counter rates or gauge values over time, one uPlot line per label set (the busiest few, chosen by the
+// data source).
 import uPlot from 'uplot';
-import { seriesName, type RatePanel, type SeriesMatrix } from '@ebpf-exporter/dashboard-model';
+import { seriesName, type GaugePanel, type RatePanel, type SeriesMatrix } from '@ebpf-exporter/dashboard-model';
 import { chartTheme } from './chart-theme';
 import { formatValue } from './format';
+import { valueRange } from './value-range';
 
 export class RateChart {
   private plot: uPlot | undefined;
@@ -11,7 +13,7 @@ export class RateChart {
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly panel: RatePanel,
+    private readonly panel: RatePanel | GaugePanel,
   ) {
     this.resize.observe(container);
   }
@@ -44,7 +46,7 @@ export class RateChart {
     const axis = { stroke: theme.axis, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid } };
     return {
       ...this.size(),
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      scales: { x: { time: true }, y: { range: (_u, min, max) => valueRange(min, max) } },
       axes: [axis, { ...axis, size: 70, values: (_u, splits) => splits.map((v) => (v === null ? '' : formatValue(v, this.panel.unit))) }],
       series: [
         {},

@@ -12,11 +12,15 @@ describe('view state in the URL', () => {
       config: 'biolatency',
       filters: { 'biolatency.bio_latency_seconds': { device: 'sda', operation: 'write' } },
       thresholds: { 'biolatency.bio_latency_seconds': [0.001, 0.25] },
+      cpuView: { 'runqlat-percpu.run_queue_latency_seconds': 'per-cpu' },
     };
     expect(parseViewState(formatViewState(state))).toEqual(state);
   });
   it('falls back to defaults for missing or nonsensical values', () => {
-    expect(parseViewState('#range=-5&theme=purple&t.x=abc')).toEqual(DEFAULT_VIEW);
+    expect(parseViewState('#range=-5&theme=purple&t.x=abc&c.x=sideways')).toEqual(DEFAULT_VIEW);
     expect(parseViewState('')).toEqual(DEFAULT_VIEW);
+  });
+  it('keeps summed per-CPU heatmaps, the default, out of the URL', () => {
+    expect(formatViewState({ ...DEFAULT_VIEW, cpuView: { a: 'summed', b: 'per-cpu' } })).toBe('#range=900&refresh=10&c.b=per-cpu');
   });
 });

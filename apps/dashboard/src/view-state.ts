@@ -1,5 +1,5 @@
 // Everything the user chose, kept in the URL's fragment so a view can be bookmarked and shared.
-import type { LabelFilters } from '@ebpf-exporter/dashboard-model';
+import type { CpuView, LabelFilters } from '@ebpf-exporter/dashboard-model';
 import type { ColorMode } from './heatmap-cells';
 
 export interface ViewState {
@@ -15,6 +15,8 @@ export interface ViewState {
   config: string;
   filters: Record<string, LabelFilters>;
   thresholds: Record<string, number[]>;
+  /** Per-CPU heatmaps drawn one per CPU, by panel id; the others are summed over CPUs. */
+  cpuView: Record<string, CpuView>;
 }
 
 export const RANGE_CHOICES = [300, 900, 3600, 6 * 3600, 24 * 3600] as const;
@@ -29,11 +31,12 @@ export const DEFAULT_VIEW: ViewState = {
   config: '',
   filters: {},
   thresholds: {},
+  cpuView: {},
 };
 
 export function parseViewState(fragment: string): ViewState {
   const params = new URLSearchParams(fragment.replace(/^#/, ''));
-  const state: ViewState = { ...DEFAULT_VIEW, filters: {}, thresholds: {} };
+  const state: ViewState = { ...DEFAULT_VIEW, filters: {}, thresholds: {}, cpuView: {} };
   const range = Number(params.get('range'));
   if (range > 0) state.range = range;
   const refresh = params.get('refresh');
@@ -51,6 +54,8 @@ export function parseViewState(fragment: string): ViewState {
       const values = value.split(',').map(Number).filter(Number.isFinite);
       if (values.length > 0) state.thresholds[threshold[1] as string] = values;
     }
+    const cpuView = /^c\.(.+)$/.exec(key);
+    if (cpuView && value === 'per-cpu') state.cpuView[cpuView[1] as string] = value;
   }
   return state;
 }
@@ -69,5 +74,7 @@ export function formatViewState(state: ViewState): string {
   for (const [panel, values] of Object.entries(state.thresholds)) {
     if (values.length > 0) params.set(`t.${panel}`, values.join(','));
   }
+  // Summed is the default: only the panels drawn per CPU take room in the URL.
+  for (const [panel, view] of Object.entries(state.cpuView)) if (view === 'per-cpu') params.set(`c.${panel}`, view);
   return `#${params}`;
 }

@@ -2,6 +2,7 @@ export * from './config-info';
 export * from './buckets';
 export * from './histogram-quantile';
 export * from './rate';
+export * from './latest';
 export * from './panels';
 export * from './promql';
 export * from './series';

@@ -1,5 +1,6 @@
 // PromQL for each panel, shared by the app's Prometheus mode and the Grafana dashboard generator.
-import type { HeatmapPanel, RatePanel } from './panels';
+import { CPU_LABEL } from './config-info';
+import type { CpuView, GaugePanel, HeatmapPanel, RatePanel } from './panels';
 
 /** Exact-match filters, label name to value; an absent label is not filtered. */
 export type LabelFilters = Readonly<Record<string, string>>;
@@ -16,23 +17,42 @@ export function exactMatchers(filters: LabelFilters): Record<string, Matcher> {
   return Object.fromEntries(Object.entries(filters).map(([label, value]) => [label, { op: '=', value }]));
 }
 
-/** Rate of every bucket summed over the other labels: the heatmap's input, cumulative by `le`. */
-export function bucketRateQuery(panel: HeatmapPanel, matchers: Readonly<Record<string, Matcher>>, window: string): string {
-  return `sum by (le) (rate(${selector(`${panel.metric}_bucket`, matchers)}[${window}]))`;
+/**
+ * Rate of every bucket summed over the other labels: the heatmap's input, cumulative by `le`. Summed, the
+ * CPUs of a per-CPU histogram add up like any other label; per CPU, `cpu` is kept, one heatmap each.
+ */
+export function bucketRateQuery(
+  panel: HeatmapPanel,
+  matchers: Readonly<Record<string, Matcher>>,
+  window: string,
+  view: CpuView = 'summed',
+): string {
+  const by = view === 'per-cpu' ? `le, ${CPU_LABEL}` : 'le';
+  return `sum by (${by}) (rate(${selector(`${panel.metric}_bucket`, matchers)}[${window}]))`;
 }
 
+/** Per CPU, `histogram_quantile` keeps the `cpu` label: one line per CPU and quantile. */
 export function quantileQuery(
   panel: HeatmapPanel,
   quantile: number,
   matchers: Readonly<Record<string, Matcher>>,
   window: string,
+  view: CpuView = 'summed',
 ): string {
-  return `histogram_quantile(${quantile}, ${bucketRateQuery(panel, matchers, window)})`;
+  return `histogram_quantile(${quantile}, ${bucketRateQuery(panel, matchers, window, view)})`;
 }
 
 export function counterRateQuery(panel: RatePanel, matchers: Readonly<Record<string, Matcher>>, window: string): string {
   const by = panel.labels.length === 0 ? '' : ` by (${panel.labels.join(', ')})`;
   return `sum${by} (rate(${selector(panel.metric, matchers)}[${window}]))`;
+}
+
+/**
+ * A gauge is read as it is: the plain selector, each series with its own labels (`instance` included, as
+ * levels of different hosts do not add up in general). No `rate()`, no `sum`.
+ */
+export function gaugeQuery(panel: GaugePanel, matchers: Readonly<Record<string, Matcher>>): string {
+  return selector(panel.metric, matchers);
 }
 
 /** Prometheus duration literal for a whole number of seconds. */

@@ -21,6 +21,31 @@ function latency(n: number, devices: readonly string[] = ['sda']): MetricFamily 
   };
 }
 
+function gauge(values: Record<string, number>): MetricFamily {
+  return {
+    name: 'ebpf_exporter_tcp_sockets',
+    help: 'h',
+    type: 'gauge',
+    series: Object.entries(values).map(([state, value]) => ({ labelNames: ['state'], labelValues: [state], value })),
+  };
+}
+
+/** A per-CPU histogram: CPU `c` sees `n * (c + 1)` observations per bucket step so far. */
+function perCpuLatency(n: number, cpus: number): MetricFamily {
+  return {
+    name: 'ebpf_exporter_softirq_wait_seconds',
+    help: 'h',
+    type: 'histogram',
+    series: Array.from({ length: cpus }, (_, cpu) => ({
+      labelNames: ['kind', 'cpu'],
+      labelValues: ['timer', String(cpu)],
+      buckets: bounds.map((upperBound, i) => ({ upperBound, cumulativeCount: n * (cpu + 1) * (i + 1) })),
+      sum: 0,
+      count: n * (cpu + 1) * 4,
+    })),
+  };
+}
+
 function counter(values: Record<string, number>): MetricFamily {
   return {
     name: 'ebpf_exporter_timer_starts_total',
@@ -73,6 +98,35 @@ describe('MetricHistory', () => {
       { labels: { function: 'medium' }, values: [10, 10] },
     ]);
     expect(history.labelValues('ebpf_exporter_timer_starts_total')).toEqual({ function: ['busy', 'idle', 'medium'] });
+  });
+
+  it("answers a gauge's own values, latest sample per step, where a counter gets rates", () => {
+    const history = new MetricHistory({ windowSeconds: 60, resolutionSeconds: 1, maxBytes: 1 << 20 });
+    const levels = [5, 9, 2, 2, 7, 0, 4];
+    // Sampled every 2 s; the same values as a counter would read as rates with resets.
+    levels.forEach((level, i) => history.record(2 * i, [gauge({ established: level, listen: 1 }), counter({ f: level })]));
+    const query = { filters: {}, start: 4, end: 12, step: 1, window: 4 };
+    const values = history.counterRates({ ...query, metric: 'ebpf_exporter_tcp_sockets' }, 10);
+    expect(values.series).toEqual([
+      // 4..12 s: the sample at or before each second.
+      { labels: { state: 'established' }, values: [2, 2, 2, 2, 7, 7, 0, 0, 4] },
+      { labels: { state: 'listen' }, values: [1, 1, 1, 1, 1, 1, 1, 1, 1] },
+    ]);
+    const rates = history.counterRates({ ...query, metric: 'ebpf_exporter_timer_starts_total' }, 10);
+    // At 4 s the window (0, 4] holds 9 then 2: a counter reset, +2 over 2 s.
+    expect(rates.series[0]?.values[0]).toBe(1);
+  });
+
+  it('sums a per-CPU histogram over CPUs, or gives one CPU when filtered on cpu', () => {
+    const history = new MetricHistory({ windowSeconds: 60, resolutionSeconds: 5, maxBytes: 1 << 20 });
+    for (let i = 0; i <= 4; i++) history.record(1000 + 5 * i, [perCpuLatency(10 * i, 3)]);
+    const query = { metric: 'ebpf_exporter_softirq_wait_seconds', start: 1020, end: 1020, step: 5, window: 10 };
+    // CPU c's bucket k grows by 10 * (c + 1) * (k + 1) per 5 s = 2 * (c + 1) * (k + 1) per second.
+    const summed = history.bucketRates({ ...query, filters: {} });
+    expect(summed.cumulativeRates.map((r) => r[0])).toEqual([12, 24, 36, 48]);
+    const perCpu = ['0', '1', '2'].map((cpu) => history.bucketRates({ ...query, filters: { cpu } }).cumulativeRates.map((r) => r[0]));
+    expect(perCpu).toEqual([[2, 4, 6, 8], [4, 8, 12, 16], [6, 12, 18, 24]]);
+    expect(history.labelValues('ebpf_exporter_softirq_wait_seconds')).toEqual({ kind: ['timer'], cpu: ['0', '1', '2'] });
   });
 
   it('keeps memory within its byte budget: fixed rings, churned series forgotten, new ones refused when full', () => {

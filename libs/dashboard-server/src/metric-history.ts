@@ -4,6 +4,7 @@
 // seen for a whole window are forgotten, which frees room for new ones.
 import type { MetricFamily } from '@ebpf-exporter/metrics';
 import {
+  latestAt,
   rangeSteps,
   ratesAt,
   topSeries,
@@ -46,6 +47,8 @@ interface StoredSeries {
 }
 
 interface MetricSeries {
+  /** The family's type at its last sample: it decides whether its values are read as rates or as they are. */
+  type: MetricFamily['type'];
   byText: Map<string, StoredSeries>;
   /** FamilySeries.layout of the metric's last sample. */
   layout: object | undefined;
@@ -79,7 +82,7 @@ export class MetricHistory {
     const slot = sample % this.capacity;
     this.times[slot] = timeSeconds;
     this.forgetStaleSeries(sample);
-    for (const family of families) this.recordFamily(family.name, familySeries(family), sample);
+    for (const family of families) this.recordFamily(family.name, family.type, familySeries(family), sample);
     for (const stored of this.allSeries()) {
       if (stored.lastSample !== sample) stored.values.fill(Number.NaN, slot * stored.width, (slot + 1) * stored.width);
     }
@@ -92,9 +95,10 @@ export class MetricHistory {
    * when the map behind the family did not change), and once no stored series can be further on in the
    * family and no new one fits, the rest of the family is counted as refused without being read.
    */
-  private recordFamily(name: string, family: FamilySeries, sample: number): void {
+  private recordFamily(name: string, type: MetricFamily['type'], family: FamilySeries, sample: number): void {
     let metric = this.metrics.get(name);
-    if (!metric) this.metrics.set(name, (metric = { byText: new Map(), layout: undefined }));
+    if (!metric) this.metrics.set(name, (metric = { type, byText: new Map(), layout: undefined }));
+    metric.type = type;
     const stored = metric.byText;
     let missed = 0;
     for (const series of stored.values()) {
@@ -194,7 +198,10 @@ export class MetricHistory {
     return count;
   }
 
-  /** `sum by (le) (rate(metric_bucket{filters}[window]))` over the range. */
+  /**
+   * `sum by (le) (rate(metric_bucket{filters}[window]))` over the range. A per-CPU histogram's series differ
+   * in `cpu`: unfiltered they add up to the sum over CPUs, filtered on `cpu` they give that CPU's heatmap.
+   */
   bucketRates(query: RangeQuery): BucketRateMatrix {
     const outputTimes = rangeSteps(query.start, query.end, query.step);
     const { times, slots } = this.chronological();
@@ -211,15 +218,21 @@ export class MetricHistory {
     return { times: outputTimes, upperBounds, cumulativeRates: upperBounds.map((b) => sums.get(b) ?? []) };
   }
 
-  /** `rate(metric{filters}[window])` per label set, the `top` busiest ones. */
+  /**
+   * Every scalar series of the metric matching the filters, the `top` busiest ones: for a counter
+   * `rate(metric{filters}[window])`, for a gauge its own value at each step (the latest sample within the
+   * window, as a plain selector answers: a rate of a level means nothing). The history knows each family's
+   * type from its samples, so the one question serves both.
+   */
   counterRates(query: RangeQuery, top: number): SeriesMatrix {
     const outputTimes = rangeSteps(query.start, query.end, query.step);
     const { times, slots } = this.chronological();
+    const valuesAt = this.metrics.get(query.metric)?.type === 'gauge' ? latestAt : ratesAt;
     const series = [...this.matching(query)]
       .filter((stored) => !stored.upperBounds)
       .map((stored) => ({
         labels: stored.labels,
-        values: ratesAt(times, this.column(stored, slots, 0), outputTimes, query.window),
+        values: valuesAt(times, this.column(stored, slots, 0), outputTimes, query.window),
       }));
     return { times: outputTimes, series: topSeries(series, top) };
   }
