@@ -54,3 +54,22 @@ export async function paintedPixels(page: Page, panelId: string): Promise<number
     return painted;
   }, panelId);
 }
+
+/**
+ * Pixels of the canvas under `selector` in colour: heatmap cells and series lines. Axes, grid and text are
+ * grey (equal channels), so a chart that drew only its frame counts none.
+ */
+export async function colouredPixels(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`${sel} canvas`);
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return -1;
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let coloured = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i] as number, data[i + 1] as number, data[i + 2] as number, data[i + 3] as number];
+      if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 48) coloured++;
+    }
+    return coloured;
+  }, selector);
+}

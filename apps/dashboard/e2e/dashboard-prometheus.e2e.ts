@@ -9,10 +9,12 @@ import { extname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { freePort, startPrometheus, type PrometheusServer } from '@ebpf-exporter/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, paintedPixels, screenshot } from './browser';
+import { colouredPixels, launchBrowser, openPage, paintedPixels, screenshot } from './browser';
 import { driveDiskIo, NOT_ROOT_REASON, REPO_ROOT, startExporter, type RunningExporter } from './exporter';
 
 const HEATMAP = 'biolatency.bio_latency_seconds';
+const PER_CPU = 'runqlat-percpu.run_queue_latency_seconds';
+const GAUGE = 'tcp-states.tcp_sockets';
 
 /** Prometheus has only seconds of data when the page opens: the page refreshes every 5 s until it shows. */
 async function waitForHeatmap(page: Page, id: string): Promise<number> {
@@ -35,7 +37,10 @@ describe.skipIf(NOT_ROOT_REASON)(`dashboard on a real Prometheus${NOT_ROOT_REASO
       scrapeIntervalSeconds: 1,
       scrapeConfigs: [{ job_name: 'ebpf_exporter', static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
     });
-    exporter = await startExporter(['--config.dir=examples', '--config.names=timers,biolatency', `--dashboard.prometheus-url=${prometheus.url}`], exporterPort);
+    exporter = await startExporter(
+      ['--config.dir=examples', '--config.names=timers,biolatency,runqlat-percpu,tcp-states', `--dashboard.prometheus-url=${prometheus.url}`],
+      exporterPort,
+    );
     await driveDiskIo(10);
     browser = await launchBrowser();
   });
@@ -75,6 +80,32 @@ describe.skipIf(NOT_ROOT_REASON)(`dashboard on a real Prometheus${NOT_ROOT_REASO
     await page.close();
   });
 
+  it('reads a gauge with a plain selector and a per-CPU histogram by (le, cpu), one heatmap per CPU', async () => {
+    const queries: string[] = [];
+    const { page, errors } = await openPage(browser, `${exporter.url}/dashboard/#range=300&refresh=5&c.${PER_CPU}=per-cpu`);
+    page.on('request', (request) => queries.push(new URL(request.url()).searchParams.get('query') ?? ''));
+    // Prometheus's own connection to the exporter is an established socket since tcp-states was loaded.
+    await page.waitForFunction((id) => Number(document.querySelector<HTMLElement>(`[data-panel-id="${id}"] .chart`)?.dataset.seriesDrawn) > 0, GAUGE, {
+      timeout: 60_000,
+    });
+    expect(await colouredPixels(page, `[data-panel-id="${GAUGE}"]`)).toBeGreaterThan(0);
+    await page.waitForFunction((id) => Number(document.querySelector<HTMLElement>(`[data-panel-id="${id}"] .chart`)?.dataset.cpuHeatmaps) > 0, PER_CPU, {
+      timeout: 60_000,
+    });
+    const cpus = await prometheus.instantValues('count(count by (cpu) (ebpf_exporter_run_queue_latency_seconds_bucket))', Date.now() / 1000);
+    expect(await page.$$eval(`[data-panel-id="${PER_CPU}"] .cpu-chart`, (els) => els.length)).toBe(Number(cpus[0]));
+    for (const cpu of await page.$$eval(`[data-panel-id="${PER_CPU}"] .cpu-chart`, (els) => els.map((el) => (el as HTMLElement).dataset.cpu))) {
+      expect(await colouredPixels(page, `[data-panel-id="${PER_CPU}"] .cpu-chart[data-cpu="${cpu}"]`), `CPU ${cpu}`).toBeGreaterThan(200);
+    }
+    // The next refresh (every 5 s) asks again: the queries are the model's, unchanged.
+    const queried = (query: string) => page.waitForRequest((r) => new URL(r.url()).searchParams.get('query') === query, { timeout: 30_000 });
+    await Promise.all([queried('ebpf_exporter_tcp_sockets'), queried('sum by (le, cpu) (rate(ebpf_exporter_run_queue_latency_seconds_bucket[45s]))')]);
+    expect(queries.filter((q) => q.includes('tcp_sockets') && q.includes('rate('))).toEqual([]);
+    await screenshot(page, 'prometheus-gauge-per-cpu');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('queries a Prometheus typed into the URL field directly from the browser', async () => {
     const { page, errors } = await openPage(browser, `${exporter.url}/dashboard/#range=300&refresh=5&prometheus=${encodeURIComponent(prometheus.url)}`);
     expect(await page.textContent('#status')).toContain(`Prometheus at ${prometheus.url}`);
@@ -88,7 +119,11 @@ describe.skipIf(NOT_ROOT_REASON)(`dashboard on a real Prometheus${NOT_ROOT_REASO
     try {
       const { page, errors } = await openPage(browser, `${site.url}/#range=300&refresh=5&prometheus=${encodeURIComponent(prometheus.url)}`);
       expect(await waitForHeatmap(page, 'prometheus.bio_latency_seconds')).toBeGreaterThan(0);
-      expect(await page.$$eval('[data-panel-id]', (els) => els.map((el) => (el as HTMLElement).dataset.panelId))).toContain('prometheus.timer_starts_total');
+      const ids = await page.$$eval('[data-panel-id]', (els) => els.map((el) => (el as HTMLElement).dataset.panelId));
+      expect(ids).toContain('prometheus.timer_starts_total');
+      // The config's gauge is found; the exporter's own gauges (build info, enabled configs) are not panels.
+      expect(ids).toContain('prometheus.tcp_sockets');
+      expect(ids.filter((id) => /build_info|enabled_configs|ebpf_program/.test(id ?? ''))).toEqual([]);
       await screenshot(page, 'prometheus-standalone');
       // The only failed request allowed is the exporter API the static site does not have.
       expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
