@@ -150,11 +150,12 @@ function registerHistory(app: FastifyInstance, options: DashboardOptions): void 
     if (typeof query === 'string') return reply.code(400).send({ error: query });
     return matrixToJson(history.bucketRates(query));
   });
+  // Counters (as rates) and gauges (as values): the history knows which a metric is (see scalarSeries).
   app.get('/api/history/counters', { schema: { querystring: rangeSchema } }, async (request, reply) => {
     const raw = request.query as RangeQueryString;
     const query = parseRange(raw);
     if (typeof query === 'string') return reply.code(400).send({ error: query });
-    return history.counterRates(query, raw.top ?? DEFAULT_TOP_SERIES);
+    return history.scalarSeries(query, raw.top ?? DEFAULT_TOP_SERIES);
   });
   app.get('/api/history/labels', { schema: { querystring: labelsSchema } }, async (request) => {
     return history.labelValues((request.query as { metric: string }).metric);

@@ -92,7 +92,7 @@ describe('MetricHistory', () => {
   it('ranks counter label sets by rate and keeps the top ones', () => {
     const history = new MetricHistory({ windowSeconds: 60, resolutionSeconds: 1, maxBytes: 1 << 20 });
     for (let t = 0; t <= 10; t++) history.record(t, [counter({ busy: 100 * t, idle: t, medium: 10 * t })]);
-    const result = history.counterRates({ metric: 'ebpf_exporter_timer_starts_total', filters: {}, start: 5, end: 10, step: 5, window: 5 }, 2);
+    const result = history.scalarSeries({ metric: 'ebpf_exporter_timer_starts_total', filters: {}, start: 5, end: 10, step: 5, window: 5 }, 2);
     expect(result.series).toEqual([
       { labels: { function: 'busy' }, values: [100, 100] },
       { labels: { function: 'medium' }, values: [10, 10] },
@@ -106,13 +106,13 @@ describe('MetricHistory', () => {
     // Sampled every 2 s; the same values as a counter would read as rates with resets.
     levels.forEach((level, i) => history.record(2 * i, [gauge({ established: level, listen: 1 }), counter({ f: level })]));
     const query = { filters: {}, start: 4, end: 12, step: 1, window: 4 };
-    const values = history.counterRates({ ...query, metric: 'ebpf_exporter_tcp_sockets' }, 10);
+    const values = history.scalarSeries({ ...query, metric: 'ebpf_exporter_tcp_sockets' }, 10);
     expect(values.series).toEqual([
       // 4..12 s: the sample at or before each second.
       { labels: { state: 'established' }, values: [2, 2, 2, 2, 7, 7, 0, 0, 4] },
       { labels: { state: 'listen' }, values: [1, 1, 1, 1, 1, 1, 1, 1, 1] },
     ]);
-    const rates = history.counterRates({ ...query, metric: 'ebpf_exporter_timer_starts_total' }, 10);
+    const rates = history.scalarSeries({ ...query, metric: 'ebpf_exporter_timer_starts_total' }, 10);
     // At 4 s the window (0, 4] holds 9 then 2: a counter reset, +2 over 2 s.
     expect(rates.series[0]?.values[0]).toBe(1);
   });
@@ -182,10 +182,10 @@ describe('MetricHistory', () => {
         expect(fromColumns.labelValues(name)).toEqual(fromObjects.labelValues(name));
       }
       const query = { metric: name, filters: {}, start: 0, end: 29, step: 1, window: 3 };
-      expect(fromColumns.counterRates(query, 10)).toEqual(fromObjects.counterRates(query, 10));
+      expect(fromColumns.scalarSeries(query, 10)).toEqual(fromObjects.scalarSeries(query, 10));
       const filtered = { ...query, filters: { comm: 'we"ird\\comm\n' } };
-      expect(fromColumns.counterRates(filtered, 10)).toEqual(fromObjects.counterRates(filtered, 10));
-      expect(fromColumns.counterRates(filtered, 10).series).toHaveLength(1);
+      expect(fromColumns.scalarSeries(filtered, 10)).toEqual(fromObjects.scalarSeries(filtered, 10));
+      expect(fromColumns.scalarSeries(filtered, 10).series).toHaveLength(1);
       for (const stat of ['seriesCount', 'storedValues'] as const) expect(fromColumns[stat]()).toBe(fromObjects[stat]());
       expect(fromColumns.droppedSeries).toBe(fromObjects.droppedSeries);
     }
@@ -217,7 +217,7 @@ describe('MetricHistory', () => {
     }
     // Every stored series kept its samples across the change, though each moved one position.
     const query = { metric: name, filters: { pid: '100042' }, start: 5, end: 35, step: 5, window: 10 };
-    expect(history.counterRates(query, 10).series).toEqual([{ labels: { comm: 'proc42', pid: '100042' }, values: Array(7).fill(42 / 5) }]);
+    expect(history.scalarSeries(query, 10).series).toEqual([{ labels: { comm: 'proc42', pid: '100042' }, values: Array(7).fill(42 / 5) }]);
     const ms = (from: number, to: number) => (timings.slice(from, to).reduce((a, b) => a + b, 0) / (to - from)).toFixed(1);
     console.log(
       `MetricHistory.record, ${count} columnar series, ${fitting} stored: first ${ms(0, 1)} ms, unchanged ${ms(1, 4)} ms, changed ${ms(4, 5)} ms, then ${ms(5, 8)} ms`,

@@ -224,7 +224,7 @@ export class MetricHistory {
    * window, as a plain selector answers: a rate of a level means nothing). The history knows each family's
    * type from its samples, so the one question serves both.
    */
-  counterRates(query: RangeQuery, top: number): SeriesMatrix {
+  scalarSeries(query: RangeQuery, top: number): SeriesMatrix {
     const outputTimes = rangeSteps(query.start, query.end, query.step);
     const { times, slots } = this.chronological();
     const valuesAt = this.metrics.get(query.metric)?.type === 'gauge' ? latestAt : ratesAt;
