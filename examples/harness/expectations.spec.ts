@@ -56,8 +56,8 @@ describe('example expectations', () => {
   it('reject bad input with the file, line and field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'expect-'));
     const file = join(dir, 'bad.expect.yaml');
-    writeFileSync(file, 'attach: [tp_btf]\nworkload: "true"\nmetrics:\n  - name: x\n    type: gauge\n    series: [{}]\n');
-    expect(() => loadExpectation(file, 'bad')).toThrow(`${file}:5:11: metrics.0.type: must be counter or histogram`);
+    writeFileSync(file, 'attach: [tp_btf]\nworkload: "true"\nmetrics:\n  - name: x\n    type: summary\n    series: [{}]\n');
+    expect(() => loadExpectation(file, 'bad')).toThrow(`${file}:5:11: metrics.0.type: must be counter, gauge or histogram`);
     writeFileSync(file, 'attach: [kprobes]\nworkload: "true"\nmetrics: []\n');
     expect(() => loadExpectation(file, 'bad')).toThrow(/bad.expect.yaml:1:10: attach.0: unknown attach type "kprobes"/);
   });

@@ -24,7 +24,8 @@ export type LabelMatcher = Record<string, string>;
 export interface MetricExpectation {
   /** Full exposition name, e.g. `ebpf_exporter_bio_latency_seconds`. */
   name: string;
-  type: 'counter' | 'histogram';
+  /** A gauge must be exposed as `# TYPE <name> gauge`; its values may be negative. */
+  type: 'counter' | 'gauge' | 'histogram';
   /** Each matcher needs at least one series with all those labels and a non-zero value (or count). */
   series: LabelMatcher[];
   /** Labels whose decoded values must never start with `unknown` (the decoder knew the answer). */
@@ -83,7 +84,7 @@ function metricList(doc: Document, fail: Fail): MetricExpectation[] {
   if (!isSeq(node) || node.items.length === 0) return fail(['metrics'], 'must be a non-empty list');
   return node.items.map((_, i) => {
     const type = requiredString(doc, ['metrics', i, 'type'], fail);
-    if (type !== 'counter' && type !== 'histogram') return fail(['metrics', i, 'type'], 'must be counter or histogram');
+    if (type !== 'counter' && type !== 'gauge' && type !== 'histogram') return fail(['metrics', i, 'type'], 'must be counter, gauge or histogram');
     const seriesNode = doc.getIn(['metrics', i, 'series'], true);
     if (!isSeq(seriesNode) || seriesNode.items.length === 0) {
       return fail(['metrics', i, 'series'], 'must be a non-empty list of label matchers ({} for no labels)');

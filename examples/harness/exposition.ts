@@ -22,6 +22,18 @@ export function parseExposition(text: string): Sample[] {
   return samples;
 }
 
+const TYPE_LINE = /^#\s*TYPE\s+([a-zA-Z_:][a-zA-Z0-9_:]*)\s+(\S+)\s*$/;
+
+/** Each family's declared type (`# TYPE <family> <type>`), by family name. */
+export function exposedTypes(text: string): Map<string, string> {
+  const types = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = TYPE_LINE.exec(line);
+    if (match) types.set(match[1] ?? '', match[2] ?? '');
+  }
+  return types;
+}
+
 function parseLabels(text: string, lineNumber: number): Record<string, string> {
   const labels: Record<string, string> = {};
   LABEL_PAIR.lastIndex = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricExpectation } from './expectations';
-import { parseExposition } from './exposition';
+import { exposedTypes, parseExposition } from './exposition';
 import { checkMetrics, labelsMatch } from './metric-checks';
 
 const counter = (overrides: Partial<MetricExpectation> = {}): MetricExpectation => ({
@@ -72,5 +72,21 @@ describe('checkMetrics: histograms', () => {
     expect(empty[0]).toMatch(/no non-zero series matching/);
     const unknown = checkMetrics(parseExposition(histogramText([1, 1], 1, 'unknown:7:9')), [histogram({ series: [{}] })]);
     expect(unknown).toEqual([expect.stringMatching(/label device was not decoded/)]);
+  });
+});
+
+describe('checkMetrics: gauges', () => {
+  const gauge: MetricExpectation = { name: 'ebpf_exporter_tcp_sockets', type: 'gauge', series: [{ state: 'established' }], known: [], only: {} };
+  const text = (value: number, type = 'gauge') => `# TYPE ebpf_exporter_tcp_sockets ${type}\nebpf_exporter_tcp_sockets{state="established"} ${value}`;
+  const check = (exposition: string) => checkMetrics(parseExposition(exposition), [gauge], exposedTypes(exposition));
+
+  it('takes any non-zero level, below zero included, of a family exposed as a gauge', () => {
+    expect(check(text(16))).toEqual([]);
+    expect(check(text(-4))).toEqual([]);
+    expect(check(text(0))[0]).toMatch(/no non-zero series/);
+  });
+
+  it('refuses a family exposed as another type', () => {
+    expect(check(text(3, 'counter'))).toEqual(['ebpf_exporter_tcp_sockets: exposed as counter, not gauge']);
   });
 });

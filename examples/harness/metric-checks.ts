@@ -3,9 +3,14 @@
 import { isRegexp, type LabelMatcher, type MetricExpectation } from './expectations';
 import type { Sample } from './exposition';
 
-export function checkMetrics(samples: readonly Sample[], expectations: readonly MetricExpectation[]): string[] {
+/** `types`: each family's `# TYPE` from the same scrape (exposedTypes), checked for gauges. */
+export function checkMetrics(samples: readonly Sample[], expectations: readonly MetricExpectation[], types: ReadonlyMap<string, string> = new Map()): string[] {
   return expectations.flatMap((expectation) =>
-    expectation.type === 'histogram' ? checkHistogram(samples, expectation) : checkCounter(samples, expectation),
+    expectation.type === 'histogram'
+      ? checkHistogram(samples, expectation)
+      : expectation.type === 'gauge'
+        ? checkGauge(samples, expectation, types.get(expectation.name))
+        : checkCounter(samples, expectation),
   );
 }
 
@@ -27,6 +32,17 @@ function checkCounter(samples: readonly Sample[], expectation: MetricExpectation
   const series = samples.filter((sample) => sample.name === expectation.name);
   if (series.length === 0) return [`${expectation.name}: no series at all`];
   return [...commonProblems(expectation, series), ...series.filter((s) => !(s.value >= 0)).map((s) => `${describe(expectation.name, s.labels)}: negative value ${s.value}`)];
+}
+
+// A gauge is a level: it may be negative (a signed field), so a matcher needs a non-zero value, and the
+// family must be exposed as a gauge.
+function checkGauge(samples: readonly Sample[], expectation: MetricExpectation, type: string | undefined): string[] {
+  const series = samples.filter((sample) => sample.name === expectation.name);
+  if (series.length === 0) return [`${expectation.name}: no series at all`];
+  return [
+    ...(type === 'gauge' ? [] : [`${expectation.name}: exposed as ${type ?? 'untyped'}, not gauge`]),
+    ...commonProblems(expectation, series, (value) => value !== 0),
+  ];
 }
 
 function checkHistogram(samples: readonly Sample[], expectation: MetricExpectation): string[] {
@@ -67,10 +83,10 @@ function checkHistogram(samples: readonly Sample[], expectation: MetricExpectati
   return [...problems, ...commonProblems(expectation, series)];
 }
 
-function commonProblems(expectation: MetricExpectation, series: readonly Series[]): string[] {
+function commonProblems(expectation: MetricExpectation, series: readonly Series[], counts = (value: number) => value > 0): string[] {
   const problems: string[] = [];
   for (const matcher of expectation.series) {
-    if (!series.some((s) => labelsMatch(s.labels, matcher) && s.value > 0)) {
+    if (!series.some((s) => labelsMatch(s.labels, matcher) && counts(s.value))) {
       const seen = series.slice(0, 5).map((s) => `${JSON.stringify(s.labels)}=${s.value}`);
       problems.push(`${expectation.name}: no non-zero series matching ${JSON.stringify(matcher)} (saw ${seen.join(', ')}${series.length > 5 ? ', ...' : ''})`);
     }

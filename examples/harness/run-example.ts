@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { AttachType, Expectation } from './expectations';
 import { delay, ExporterStartError, startExporter, type RunningExporter } from './exporter-process';
-import { parseExposition, type Sample } from './exposition';
+import { exposedTypes, parseExposition, type Sample } from './exposition';
 import { missingFeatures } from './kernel-features';
 import { checkMetrics } from './metric-checks';
 import { runScript } from './workload';
@@ -106,7 +106,8 @@ export async function proveWith(exporter: RunningExporter, run: ExampleRun, opti
 
   const deadline = Date.now() + options.settleMs;
   for (;;) {
-    const problems = checkMetrics(parseExposition(await exporter.scrape()), expectation.metrics);
+    const text = await exporter.scrape();
+    const problems = checkMetrics(parseExposition(text), expectation.metrics, exposedTypes(text));
     if (problems.length === 0) return result('pass', '');
     if (Date.now() >= deadline) return verdict(problems.join('; '));
     await delay(500);
