@@ -60,12 +60,7 @@ export class Scraper implements FamilySource {
       }),
     }));
     this.bpfStatsEnabled = options.bpfStatsEnabled ?? readBpfStatsEnabled;
-    this.mapMetrics = options.attached.flatMap(({ config }) =>
-      [...config.metrics.counters.filter((counter) => !counter.perfEventArray), ...config.metrics.gauges, ...config.metrics.histograms].map((metric) => ({
-        config: config.name,
-        metric: metric.name,
-      })),
-    );
+    this.mapMetrics = this.collectors.flatMap(({ name, collector }) => collector.mapMetrics.map((metric) => ({ config: name, metric })));
   }
 
   async families(): Promise<MetricFamily[]> {

@@ -399,6 +399,7 @@ describe('ConfigCollector series limit', () => {
 `;
     const collector = collectorFor(yaml, countingHost().env, { maxSeries: 5 });
     const map = ifaceMap([1, 2, 3, 4]);
+    expect(collector.mapMetrics).toEqual(['capped_total', 'open_total']);
     const { skipped, families } = await collector.collect(new RecordedMapSource({ test: { capped_total: map, open_total: map } }));
     expect(skipped).toEqual([{ metric: 'capped_total', reason: 'series_limit', limit: 2 }]);
     expect(families.map((family) => family.name)).toEqual(['ebpf_exporter_open_total']);

@@ -75,7 +75,7 @@ interface HistogramPlan extends MetricPlan<HistogramConfig> {
   shape: HistogramShape;
 }
 
-/** One scrape's deadline, and the slicing that enforces it in map walks. */
+/** One scrape's deadline (performance.now() time; Infinity without a budget). */
 interface Scrape {
   deadline: number;
 }
@@ -99,14 +99,13 @@ const LATE = Symbol('late');
 /** Waits for `read` at most until `deadline`: a read still running in the addon's worker is left to end on its own. */
 async function readBefore<T>(read: Promise<T>, deadline: number): Promise<T> {
   if (deadline === Infinity) return read;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OverBudget()), Math.max(0, deadline - performance.now()));
-  });
+  const { late, cancel } = lateAt(deadline);
   try {
-    return await Promise.race([read, late]);
+    const result = await Promise.race([read, late]);
+    if (result === LATE) throw new OverBudget();
+    return result;
   } finally {
-    clearTimeout(timer);
+    cancel();
   }
 }
 
@@ -160,6 +159,11 @@ export class ConfigCollector {
       }, { width: shape.width, maxSeries: histogram.maxSeries ?? maxSeries, ...tableOptions });
       return { config: histogram, keyDecoder, table, shape };
     });
+  }
+
+  /** The metrics this collector reads from maps (perf_event_array counters are not), in collection order. */
+  get mapMetrics(): string[] {
+    return [...this.scalars, ...this.histograms].map((plan) => plan.config.name);
   }
 
   /** The scrape in progress: scrapes of one collector run one after the other (see `collect`). */

@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VALUE_FIELD, type HistogramConfig } from '../config/types';
-import { reconstructHistogram } from './histogram';
+import { checkBucketRange, histogramFromColumns, histogramShape } from './histogram';
+
+/**
+ * A histogram from per-bucket counts keyed by bucket index, as a series table holds them in its columns:
+ * indexes bucket_min..bucket_max inclusive (or the fixed keys), counts carried forward over missing
+ * buckets, other indexes ignored except the sum stored at the last index + 1 (upstream's rules).
+ */
+function reconstructHistogram(counts: ReadonlyMap<number, number>, config: HistogramConfig) {
+  checkBucketRange(config);
+  const shape = histogramShape(config);
+  const values = new Float64Array(shape.width);
+  for (const [index, count] of counts) {
+    const column = shape.columnOf(index);
+    if (column >= 0) values[column] = (values[column] as number) + count;
+  }
+  return histogramFromColumns(values, 0, shape);
+}
 
 function histogram(overrides: Partial<HistogramConfig>): HistogramConfig {
   return {

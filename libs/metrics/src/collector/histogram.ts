@@ -88,19 +88,3 @@ export function histogramFromColumns(values: Float64Array, offset: number, shape
   }
   return { buckets, sum: (values[offset + shape.sumColumn] as number) * shape.multiplier, count: cumulative };
 }
-
-/**
- * Rebuilds a Prometheus histogram from per-bucket counts keyed by bucket index, exactly as upstream:
- * indexes bucket_min..bucket_max inclusive (or the fixed keys), counts carried forward over missing
- * buckets, other indexes ignored except the sum stored at the last index + 1.
- */
-export function reconstructHistogram(counts: ReadonlyMap<number, number>, config: HistogramConfig): ReconstructedHistogram {
-  checkBucketRange(config);
-  const shape = histogramShape(config);
-  const values = new Float64Array(shape.width);
-  for (const [index, count] of counts) {
-    const column = shape.columnOf(index);
-    if (column >= 0) values[column] = (values[column] as number) + count;
-  }
-  return histogramFromColumns(values, 0, shape);
-}

@@ -141,10 +141,6 @@ export class SeriesTable {
     private readonly options: SeriesTableOptions,
   ) {}
 
-  get size(): number {
-    return this.order.length;
-  }
-
   /** Most series a pass may make (see SeriesTableOptions). */
   get maxSeries(): number {
     return this.options.maxSeries;
@@ -260,8 +256,7 @@ export class SeriesTable {
    * Merges the series of fresh keys into the order: sorted, equal neighbours folded, each found among the old
    * series (all of them: a series whose keys all changed keeps its id) by binary search or inserted there.
    * Old series no key went to are freed. Returns the new rank of every old rank (-1: gone) and fresh text.
-   * The walks may be abandoned at a pause (a scrape over its budget); the table changes only in `commit`,
-   * after the last of them.
+   * Nothing here changes the table (a pause that throws leaves it as it was): `commit` does, after it.
    */
   private async merge({ fresh, oldSeen }: Classified, slicing: Slicing): Promise<RankChanges> {
     const freshCount = fresh.starts.length;

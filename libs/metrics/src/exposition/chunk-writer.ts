@@ -25,8 +25,7 @@ export class ChunkWriter {
    */
   startChunk(room = 0): void {
     if (this.at === 0 && room <= this.size) return;
-    if (this.at > 0) this.full.push(this.bytes.subarray(0, this.at));
-    else this.pool.give(this.bytes);
+    this.closeChunk();
     this.use(room > this.pool.chunkBytes ? new Uint8Array(room + CHUNK_SLACK) : this.pool.take());
   }
 
@@ -49,8 +48,7 @@ export class ChunkWriter {
 
   /** Ends the last chunk (filled() then yields it); nothing is written after this. */
   finish(): void {
-    if (this.at > 0) this.full.push(this.bytes.subarray(0, this.at));
-    else this.pool.give(this.bytes);
+    this.closeChunk();
     this.use(NO_BYTES);
   }
 
@@ -59,6 +57,12 @@ export class ChunkWriter {
     for (const chunk of this.full.splice(0)) this.pool.give(chunk);
     this.pool.give(this.bytes);
     this.use(NO_BYTES);
+  }
+
+  /** The chunk being written joins the full ones, or goes back to the pool when nothing was written in it. */
+  private closeChunk(): void {
+    if (this.at > 0) this.full.push(this.bytes.subarray(0, this.at));
+    else this.pool.give(this.bytes);
   }
 
   private use(bytes: Uint8Array): void {
