@@ -10,6 +10,7 @@
         'native/libbpf_log.cc',
         'native/bpf_object.cc',
         'native/map_layout.cc',
+        'native/btf_describe.cc',
         'native/map_reader.cc',
         'native/section_handlers.cc',
         'native/event_buffers.cc',

@@ -5,6 +5,7 @@ import { BpfObject, type ProgramInfo } from '@ebpf-exporter/bpf-native';
 import { validateConfigAgainstMaps, type Config } from '@ebpf-exporter/metrics';
 import { StartupError, type LoadedConfig } from './config-loader';
 import { resolveKaddrs } from './kaddrs';
+import { checkObjectLayouts } from './label-layouts';
 import type { Logger } from './logger';
 
 export interface AttachedConfig {
@@ -29,6 +30,7 @@ async function attachConfig({ config, objectPath }: LoadedConfig, btfPath: strin
     throw new StartupError(`config ${config.name}: cannot open ${objectPath}: ${describeError(error)}`);
   }
   try {
+    checkObjectLayouts(config, object, log);
     if (config.kaddrs.length > 0) {
       const addresses = resolveKaddrs(readFileSync('/proc/kallsyms', 'latin1'), config.kaddrs);
       for (const [symbol, address] of addresses) object.setGlobalU64(`kaddr_${symbol}`, address);

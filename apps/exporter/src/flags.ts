@@ -68,7 +68,7 @@ export interface Flags {
 
 export class FlagError extends Error {}
 
-export type ParsedCommandLine = { action: 'help' } | { action: 'version' } | { action: 'run'; flags: Flags };
+export type ParsedCommandLine = { action: 'help' } | { action: 'version' } | { action: 'init'; objectPath: string } | { action: 'run'; flags: Flags };
 
 function specFor(name: string): FlagSpec {
   const spec = FLAG_SPECS.find((s) => s.name === name);
@@ -99,6 +99,11 @@ function convert(spec: FlagSpec, raw: string): FlagValue {
 
 /** Parses argv the way kingpin does: `--name=value`, `--name value`, `--bool`, `--no-bool`, `-h`. */
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  // `init <name>.bpf.o` is a command of its own (a scaffold from the object's BTF), not a flag.
+  if (argv[0] === 'init') {
+    if (argv.length !== 2 || (argv[1] as string).startsWith('-')) throw new FlagError(`usage: ebpf_exporter init <dir>/<name>.bpf.o`);
+    return { action: 'init', objectPath: argv[1] as string };
+  }
   const values = new Map<string, FlagValue>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -172,6 +177,7 @@ export function helpText(): string {
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   return [
     'usage: ebpf_exporter --config.dir=DIR --config.names=NAMES [<flags>]',
+    '       ebpf_exporter init DIR/NAME.bpf.o   (writes DIR/NAME.yaml from the object\'s BTF, never over a file)',
     '',
     'Prometheus exporter for custom eBPF metrics.',
     '',

@@ -12,6 +12,7 @@ import { syncCgroupIdMaps } from './cgroup-id-map';
 import { systemCgroupMonitor } from './cgroups/cgroup-monitor';
 import { loadConfigs, StartupError } from './config-loader';
 import { FlagError, helpText, parseCommandLine, type Flags } from './flags';
+import { initCommand } from './init-config';
 import { decodesKernelSymbols, hostDecoderEnvironment, kallsymsSnapshot } from './host-environment';
 import { parseListenAddress } from './listen-address';
 import { createLogger, type Logger } from './logger';
@@ -194,6 +195,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (parsed.action === 'help') return void process.stdout.write(helpText());
   if (parsed.action === 'version') return void process.stdout.write(versionBanner());
+  if (parsed.action === 'init') return initCommand(parsed.objectPath);
   const log = createLogger({ timestamps: !parsed.flags.logNoTimestamps, debug: parsed.flags.debug });
   try {
     await run(parsed.flags, log);

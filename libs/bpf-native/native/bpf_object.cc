@@ -8,6 +8,7 @@
 
 #include <cstdio>
 
+#include "btf_describe.h"
 #include "libbpf_log.h"
 #include "map_layout.h"
 #include "map_reader.h"
@@ -127,6 +128,7 @@ Napi::Function BpfObjectWrap::DefineClass(Napi::Env env) {
                                      InstanceMethod<&BpfObjectWrap::Programs>("programs"),
                                      InstanceMethod<&BpfObjectWrap::Maps>("maps"),
                                      InstanceMethod<&BpfObjectWrap::MapInfo>("mapInfo"),
+                                     InstanceMethod<&BpfObjectWrap::MapTypes>("mapTypes"),
                                      InstanceMethod<&BpfObjectWrap::MapRead>("mapRead"),
                                      InstanceMethod<&BpfObjectWrap::MapLookup>("mapLookup"),
                                      InstanceMethod<&BpfObjectWrap::MapUpdate>("mapUpdate"),
@@ -327,6 +329,19 @@ struct bpf_map* BpfObjectWrap::LoadedMap(Napi::Env env, const Napi::Value& name_
   if (map == nullptr) Throw(env, ENOENT, "no map '" + name + "' in " + subject.object, subject);
   if (bpf_map__fd(map) < 0) Throw(env, EBADF, "map '" + name + "' was not created by load()", subject);
   return map;
+}
+
+// Reads only the object's BTF, which libbpf parses at open: usable before load, so --config.check and
+// the scaffold need no kernel.
+Napi::Value BpfObjectWrap::MapTypes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (state_ == State::kClosed) RequireState(env, State::kLoaded, "list map types");
+  const struct btf* btf = bpf_object__btf(object_);
+  Napi::Array result = Napi::Array::New(env);
+  struct bpf_map* map;
+  uint32_t index = 0;
+  bpf_object__for_each_map(map, object_) { result.Set(index++, MapTypesToJs(env, map, btf)); }
+  return result;
 }
 
 Napi::Value BpfObjectWrap::MapInfo(const Napi::CallbackInfo& info) {

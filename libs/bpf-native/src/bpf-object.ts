@@ -1,6 +1,7 @@
 import { BpfMap, type MapInfo } from './bpf-map.js';
 import { invalidArgument } from './bpf-error.js';
 import { nativeAddon } from './loader.js';
+import type { MapTypes } from '@ebpf-exporter/map-types';
 import type { NativeBpfObject } from './native.js';
 
 /** One program of an object, with kernel statistics fresh at the time of the call. */
@@ -99,6 +100,14 @@ export class BpfObject {
 
   maps(): MapInfo[] {
     return this.native.maps();
+  }
+
+  /**
+   * Every map with its key and value types from the object's BTF (absent without BTF, or for a map that
+   * declares only sizes). Works right after open: nothing reaches the kernel.
+   */
+  mapTypes(): MapTypes[] {
+    return this.native.mapTypes();
   }
 
   /** The map of that name; a BpfError with code ENOENT when there is none. */

@@ -1,7 +1,7 @@
 // The shape of bpf_native.node as the C++ side registers it (native/addon.cc, native/bpf_object.cc).
 // Only the TypeScript facade calls this; it validates arguments first.
 import type { MapDump } from '@ebpf-exporter/map-types';
-import type { IntegerLineWriter } from '@ebpf-exporter/map-types';
+import type { IntegerLineWriter, MapTypes } from '@ebpf-exporter/map-types';
 
 export type LogLevel = 'warn' | 'info' | 'debug';
 
@@ -44,6 +44,7 @@ export interface NativeBpfObject {
   programs(): NativeProgramInfo[];
   maps(): NativeMapInfo[];
   mapInfo(map: string): NativeMapInfo;
+  mapTypes(): MapTypes[];
   /**
    * `iterate` forces get_next_key + lookup instead of trying batches first; `batchSize` caps the entries
    * per bpf_map_lookup_batch call (0 = as many as the read buffer holds).

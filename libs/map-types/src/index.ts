@@ -3,3 +3,4 @@
 // it is erased, hence no package.json or npm workspace entry.
 export type { IntegerLineWriter } from './integer-line-writer';
 export type { MapDump } from './map-dump';
+export type { BtfEnumValue, BtfMember, BtfType, MapTypes } from './btf-type';

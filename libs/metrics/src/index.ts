@@ -4,6 +4,9 @@ export type { HistogramBucket, HistogramSeries, LabelArena, MapDump, MapSource, 
 export { ConfigError } from './config/config-error';
 export { parseConfig } from './config/parse-config';
 export { validateConfigAgainstMaps, type MapInfo } from './config/validate-maps';
+export { checkLabelLayouts, formatLayoutFindings, type LayoutFinding } from './config/label-layout-check';
+export { renderLayout } from './config/btf-layout';
+export { renderScaffold, scaffoldMetrics, type Scaffold, type ScaffoldMetric } from './config/scaffold-config';
 export type {
   BucketType,
   CgroupIdMapConfig,
