@@ -82,15 +82,28 @@ function decodersFor(name: string, type: BtfType, size: number): Pick<ScaffoldLa
 function labelsFor(key: BtfType, map: MapTypes): ScaffoldLabel[] {
   // A map without labels keeps its one value at index 0 of an array.
   if (map.type.endsWith('array') && key.kind !== 'struct' && map.maxEntries === 1 && key.size === ZERO_KEY_SIZE) return [];
-  const leaves = leafMembers(key).filter((leaf) => !isExplicitPadding(leaf));
+  const leaves = mergeOverlapping(leafMembers(key).filter((leaf) => !isExplicitPadding(leaf)));
   return leaves.map((leaf, index) => {
     const next = leaves[index + 1]?.offset ?? key.size;
     const isKey = key.kind !== 'struct';
     const name = isKey ? keyLabelName(map.name) : labelName(leaf.name);
     const guess = decodersFor(isKey ? name : leaf.name, leaf.type, leaf.size);
-    const decide = leaf.bitfield ? `member ${leaf.name} is a bitfield: a label reads whole bytes` : (guess.decide ?? (isKey ? 'name this label: the key is a plain number' : undefined));
+    const decide = leaf.bitfield ? `bitfields ${leaf.name}: a label reads whole bytes, a decoder cannot split them` : (guess.decide ?? (isKey ? 'name this label: the key is a plain number' : undefined));
     return { name, size: leaf.size, padding: next - leaf.offset - leaf.size, decoders: guess.decoders, ...(decide ? { decide } : {}) };
   });
+}
+
+/** Bitfields sharing bytes become one leaf over those bytes: a label cannot split a byte. */
+function mergeOverlapping(leaves: readonly LeafMember[]): LeafMember[] {
+  const merged: LeafMember[] = [];
+  for (const leaf of leaves) {
+    const previous = merged.at(-1);
+    if (previous && leaf.offset < previous.offset + previous.size) {
+      const end = Math.max(previous.offset + previous.size, leaf.offset + leaf.size);
+      merged[merged.length - 1] = { ...previous, name: `${previous.name}_${leaf.name}`, size: end - previous.offset, type: previous.type, bitfield: true };
+    } else merged.push(leaf);
+  }
+  return merged;
 }
 
 /** A plain-number key's label name from what the map counts by, if its name says. */
