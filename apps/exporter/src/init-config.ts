@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { BpfObject } from '@ebpf-exporter/bpf-native';
-import { renderScaffold, scaffoldMetrics } from '@ebpf-exporter/metrics';
+import { renderScaffold, scaffoldMetrics, type Scaffold } from '@ebpf-exporter/metrics';
 import { StartupError } from './config-loader';
 import { describeFileError, errorCode } from './file-errors';
 
@@ -21,12 +21,17 @@ export function initConfig(objectPath: string): string {
   } catch (error) {
     throw new StartupError(`init: cannot open ${objectPath}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  let text: string;
+  let scaffold: Scaffold;
   try {
-    text = renderScaffold(basename(objectPath), scaffoldMetrics(object.mapTypes()));
+    scaffold = scaffoldMetrics(object.mapTypes());
   } finally {
     object.close();
   }
+  if (scaffold.metrics.length === 0) {
+    const skipped = scaffold.skipped.map(({ map, reason }) => `${map}: ${reason}`).join('; ');
+    throw new StartupError(`init: no map of ${objectPath} looks like a counter or histogram${skipped ? ` (${skipped})` : ''}; nothing written`);
+  }
+  const text = renderScaffold(basename(objectPath), scaffold);
   try {
     // 'wx': created here or not at all, so an existing config (or one created meanwhile) is never overwritten.
     writeFileSync(configPath, text, { flag: 'wx' });

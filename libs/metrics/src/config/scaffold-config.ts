@@ -53,9 +53,14 @@ const labelName = (member: string): string => member.replace(/\./g, '_').replace
 const isByteArray = (type: BtfType): type is Extract<BtfType, { kind: 'array' }> => type.kind === 'array' && type.element.kind === 'int' && type.element.size === 1;
 
 /** Decoders for a member from its name and type; `decide` when nothing but the size is known. */
-function decodersFor(name: string, type: BtfType, size: number): Pick<ScaffoldLabel, 'decoders' | 'decide'> {
+function decodersFor(name: string, type: BtfType, size: number, siblings: readonly string[]): Pick<ScaffoldLabel, 'decoders' | 'decide'> {
   const lower = name.toLowerCase();
   if (type.kind === 'pointer') return { decoders: [{ name: 'ksym' }] };
+  // struct in6_addr is a union of byte, u16 and u32 views of one IPv6 address.
+  if (/in6_addr|in6_u/.test(`${type.name} ${lower}`) && size === 16) return { decoders: [{ name: 'inet_ip' }] };
+  // A PCI id: vendor, device, class and subclass together (device alone is a block device).
+  const pci = /^(pci_)?(vendor|device|class|subclass)$/.exec(lower)?.[2];
+  if (pci && siblings.some((sibling) => /vendor$/.test(sibling))) return { decoders: [{ name: 'uint' }, { name: `pci_${pci}` }] };
   if (type.kind === 'enum') {
     return {
       decoders: [{ name: 'uint' }, { name: 'static_map', staticMap: type.values.map((value) => ({ key: value.value, value: value.name.toLowerCase() })) }],
@@ -63,7 +68,7 @@ function decodersFor(name: string, type: BtfType, size: number): Pick<ScaffoldLa
     };
   }
   if (type.kind === 'array') {
-    if (/stack/.test(lower) && type.element.size === 8) return { decoders: [{ name: 'kstack' }] };
+    if (/stack|frames|^ips$/.test(lower) && type.element.size === 8) return { decoders: [{ name: 'kstack' }] };
     if (isByteArray(type) && (type.length === 4 || type.length === 16) && /(ip|addr)$/.test(lower)) return { decoders: [{ name: 'inet_ip' }] };
     if (isByteArray(type)) return { decoders: [{ name: 'string' }], decide: type.element.kind === 'int' && type.element.char ? undefined : 'string, or inet_ip/hex if these bytes are not text' };
     return { decoders: [{ name: 'hex' }], decide: `${typeSpelling(type)}: no decoder reads it as numbers` };
@@ -87,7 +92,7 @@ function labelsFor(key: BtfType, map: MapTypes): ScaffoldLabel[] {
     const next = leaves[index + 1]?.offset ?? key.size;
     const isKey = key.kind !== 'struct';
     const name = isKey ? keyLabelName(map.name) : labelName(leaf.name);
-    const guess = decodersFor(isKey ? name : leaf.name, leaf.type, leaf.size);
+    const guess = decodersFor(isKey ? name : leaf.name, leaf.type, leaf.size, leaves.map((other) => other.name));
     const decide = leaf.bitfield ? `bitfields ${leaf.name}: a label reads whole bytes, a decoder cannot split them` : (guess.decide ?? (isKey ? 'name this label: the key is a plain number' : undefined));
     return { name, size: leaf.size, padding: next - leaf.offset - leaf.size, decoders: guess.decoders, ...(decide ? { decide } : {}) };
   });
@@ -242,7 +247,7 @@ function renderMetric(metric: ScaffoldMetric): string[] {
   return lines;
 }
 
-/** The YAML `init` writes for `objectFile`: a config the exporter loads as it is, with `decide:` comments. */
+/** The YAML `init` writes for `objectFile` (a scaffold with at least one metric): a config the exporter loads as it is, with `decide:` comments. */
 export function renderScaffold(objectFile: string, scaffold: Scaffold): string {
   const lines = [
     `# Written by \`ebpf_exporter init ${objectFile}\` from the object's BTF: the labels' sizes and paddings`,
@@ -257,6 +262,5 @@ export function renderScaffold(objectFile: string, scaffold: Scaffold): string {
     const metrics = scaffold.metrics.filter((metric) => metric.kind === kind);
     if (metrics.length > 0) lines.push(`  ${SECTION[kind]}:`, ...metrics.flatMap(renderMetric));
   }
-  if (scaffold.metrics.length === 0) lines.push('  counters: [] # decide: no map of this object looks like a metric');
   return `${lines.join('\n')}\n`;
 }
