@@ -23,7 +23,7 @@ const columnFamily = (count: number) =>
 const family = columnFamily(3000);
 
 async function scrape(options: Partial<AppOptions>, headers: Record<string, string> = {}): Promise<Buffer> {
-  const app = await buildApp({ families: { families: async () => [family] }, telemetryPath: '/metrics', configNames: ['test'], ...options });
+  const app = await buildApp({ families: { families: async () => [family] }, telemetryPath: '/metrics', configNames: () => ['test'], ...options });
   try {
     const response = await app.inject({ method: 'GET', url: '/metrics', headers });
     expect(response.statusCode).toBe(200);
@@ -106,7 +106,7 @@ describe('--web.max-requests', () => {
     // A family source that holds each scrape until released: the test double for a slow collection.
     const held: (() => void)[] = [];
     const families = { families: () => new Promise<MetricFamily[]>((resolve) => held.push(() => resolve([family]))) };
-    const app = await buildApp({ families, telemetryPath: '/metrics', configNames: ['test'], maxRequests: 2 });
+    const app = await buildApp({ families, telemetryPath: '/metrics', configNames: () => ['test'], maxRequests: 2 });
     try {
       const first = app.inject({ method: 'GET', url: '/metrics' });
       const second = app.inject({ method: 'GET', url: '/metrics' });
@@ -124,5 +124,27 @@ describe('--web.max-requests', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('/-/reload', () => {
+  const app = (reload?: AppOptions['reload']) => buildApp({ families: { families: async () => [] }, telemetryPath: '/metrics', configNames: () => ['test'], reload });
+
+  it("answers as Prometheus' lifecycle endpoint: 403 while off, the outcome when on", async () => {
+    const off = await app();
+    expect((await off.inject({ method: 'POST', url: '/-/reload' })).statusCode).toBe(403);
+    let reloads = 0;
+    const outcomes: Awaited<ReturnType<NonNullable<AppOptions['reload']>>>[] = [
+      { ok: true, summary: 'kept test' },
+      { ok: false, phase: 'config', error: 'config test: bad.yaml:3:5: metrics.counters[0].name: required' },
+      { ok: false, phase: 'kernel', error: 'config test: loading test.bpf.o failed: Permission denied' },
+    ];
+    const on = await app(async () => outcomes[reloads++] as (typeof outcomes)[number]);
+    const ok = await on.inject({ method: 'POST', url: '/-/reload' });
+    expect([ok.statusCode, ok.body]).toEqual([200, 'kept test\n']);
+    const refused = await on.inject({ method: 'PUT', url: '/-/reload' });
+    expect([refused.statusCode, refused.body]).toEqual([400, 'failed to reload config: config test: bad.yaml:3:5: metrics.counters[0].name: required\n']);
+    expect((await on.inject({ method: 'POST', url: '/-/reload' })).statusCode).toBe(500);
+    expect(reloads).toBe(3);
   });
 });

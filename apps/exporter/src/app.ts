@@ -5,13 +5,17 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { expositionChunks, expositionPool, negotiateFormat, type IntegerLineWriter } from '@ebpf-exporter/metrics';
 import { ExpositionStream } from './exposition-stream';
 import { landingPage } from './landing-page';
+import type { ReloadOutcome } from './live-configs';
 import type { FamilySource } from './scraper';
 import { accessControl, type WebConfig } from './web-config';
 
 export interface AppOptions {
   families: FamilySource;
   telemetryPath: string;
-  configNames: readonly string[];
+  /** The configs running now (a reload changes them). */
+  configNames: () => readonly string[];
+  /** With --web.enable-lifecycle: reloads the configs (POST or PUT /-/reload, as Prometheus). */
+  reload?: () => Promise<ReloadOutcome>;
   /** With --debug only: a text dump of every map. */
   mapsDump?: () => Promise<string>;
   /** Registers the dashboard under /dashboard/ when present. */
@@ -98,13 +102,29 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   if (options.registerDashboard) await options.registerDashboard(app);
 
-  const page = landingPage({
-    telemetryPath: options.telemetryPath,
-    configNames: options.configNames,
-    dashboard: options.registerDashboard !== undefined,
-    debug: mapsDump !== undefined,
+  const reload = options.reload;
+  // Prometheus' lifecycle endpoint, its answers included: 403 while the flag is off, 500 with the error
+  // when a reload fails; 400 here when the configs were refused before anything was loaded.
+  app.route({
+    method: ['POST', 'PUT'],
+    url: '/-/reload',
+    handler: async (_request, reply) => {
+      const text = reply.type('text/plain; charset=utf-8');
+      if (!reload) return text.code(403).send('Lifecycle API is not enabled.\n');
+      const outcome = await reload();
+      if (outcome.ok) return text.code(200).send(`${outcome.summary}\n`);
+      return text.code(outcome.phase === 'config' ? 400 : 500).send(`failed to reload config: ${outcome.error}\n`);
+    },
   });
+
+  const page = (): string =>
+    landingPage({
+      telemetryPath: options.telemetryPath,
+      configNames: options.configNames(),
+      dashboard: options.registerDashboard !== undefined,
+      debug: mapsDump !== undefined,
+    });
   // Upstream's Go mux answers every unknown path with the landing page; keep that.
-  app.setNotFoundHandler((_request, reply) => reply.code(200).type('text/html; charset=utf-8').send(page));
+  app.setNotFoundHandler((_request, reply) => reply.code(200).type('text/html; charset=utf-8').send(page()));
   return app;
 }

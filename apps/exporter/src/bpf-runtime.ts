@@ -22,7 +22,8 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-async function attachConfig({ config, objectPath }: LoadedConfig, btfPath: string, log: Logger): Promise<AttachedConfig> {
+/** Opens, loads and attaches one config's object; on failure nothing of it stays open. */
+export async function attachConfig({ config, objectPath }: LoadedConfig, btfPath: string, log: Logger): Promise<AttachedConfig> {
   let object: BpfObject;
   try {
     object = BpfObject.open(objectPath, btfPath ? { btfPath } : undefined);

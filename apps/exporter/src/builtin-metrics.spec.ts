@@ -15,6 +15,7 @@ const state: BuiltinState = {
   ],
   seriesLimitSkips: new Map([[metricKey('biolatency', 'bio_latency_seconds'), 4]]),
   bpfStatsEnabled: false,
+  reload: { successful: false, lastSuccessSeconds: 1_700_000_000 },
   build: { version: '0.1.0', revision: 'abc', branch: 'main', runtimeVersion: 'node v20', os: 'linux', arch: 'amd64' },
 };
 
@@ -37,6 +38,12 @@ describe('builtinFamilies', () => {
       [['biolatency', 'bio_latency_seconds', 'series_limit'], 4],
     ]);
     expect(families.get('ebpf_exporter_ebpf_program_info')?.series[0]?.labelValues).toEqual(['timers', '42', 'timer_start', 'abcdef0123456789']);
+  });
+
+  it("reports the last reload under Prometheus' names", () => {
+    const families = byName(builtinFamilies(state));
+    expect(families.get('ebpf_exporter_config_last_reload_successful')?.series.map((s) => ('value' in s ? s.value : NaN))).toEqual([0]);
+    expect(families.get('ebpf_exporter_config_last_reload_success_timestamp_seconds')?.series.map((s) => ('value' in s ? s.value : NaN))).toEqual([1_700_000_000]);
   });
 
   it('exports run time and count only when kernel.bpf_stats_enabled is on', () => {

@@ -32,6 +32,14 @@ export interface BuiltinState {
   seriesLimitSkips: ReadonlyMap<string, number>;
   bpfStatsEnabled: boolean;
   build: BuildInfo;
+  reload: ReloadStatus;
+}
+
+/** The outcome of the last reload (startup counts as one), as Prometheus reports its own. */
+export interface ReloadStatus {
+  successful: boolean;
+  /** Unix seconds of the last reload that succeeded. */
+  lastSuccessSeconds: number;
 }
 
 const series = (labelNames: string[], labelValues: string[], value: number): ScalarSeries => ({ labelNames, labelValues, value });
@@ -91,6 +99,19 @@ export function builtinFamilies(state: BuiltinState): MetricFamily[] {
       series: state.mapMetrics.map(({ config, metric }) =>
         series(['config', 'metric', 'reason'], [config, metric, 'series_limit'], state.seriesLimitSkips.get(metricKey(config, metric)) ?? 0),
       ),
+    },
+    // Prometheus' own names for the same facts, so alerts written for Prometheus' reloads apply unchanged.
+    {
+      name: 'ebpf_exporter_config_last_reload_successful',
+      help: 'Whether the last configuration reload attempt was successful.',
+      type: 'gauge',
+      series: [series([], [], state.reload.successful ? 1 : 0)],
+    },
+    {
+      name: 'ebpf_exporter_config_last_reload_success_timestamp_seconds',
+      help: 'Timestamp of the last successful configuration reload.',
+      type: 'gauge',
+      series: [series([], [], state.reload.lastSuccessSeconds)],
     },
   ];
   if (state.bpfStatsEnabled) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAPABILITY_NAMES, CapabilityError, keepsCapability, parseCapabilitiesKeep } from './capabilities';
+import { CAPABILITY_NAMES, CapabilityError, keepsCapability, parseCapabilitiesKeep, reloadImpossibility } from './capabilities';
 
 describe('parseCapabilitiesKeep', () => {
   it('reads all, none and lists of names in any case', () => {
@@ -22,5 +22,14 @@ describe('parseCapabilitiesKeep', () => {
     expect(keepsCapability('all', 'cap_syslog')).toBe(true);
     expect(keepsCapability([34], 'cap_syslog')).toBe(true);
     expect(keepsCapability([39], 'cap_syslog')).toBe(false);
+  });
+});
+
+describe('reloadImpossibility', () => {
+  it('lets a process reload only while it keeps what loading needs', () => {
+    expect(reloadImpossibility('all', 'all')).toBeUndefined();
+    expect(reloadImpossibility(parseCapabilitiesKeep('cap_bpf,cap_perfmon,cap_syslog'), 'cap_bpf,cap_perfmon,cap_syslog')).toBeUndefined();
+    expect(reloadImpossibility(parseCapabilitiesKeep('none'), 'none')).toBe('--capabilities.keep=none drops cap_bpf, cap_perfmon, which loading a config needs: keep at least cap_bpf,cap_perfmon to reload');
+    expect(reloadImpossibility(parseCapabilitiesKeep('cap_bpf'), 'cap_bpf')).toMatch(/drops cap_perfmon,/);
   });
 });

@@ -52,3 +52,13 @@ export function applyCapabilityPolicy(policy: CapabilityPolicy, log: Logger): vo
   const kept = policy.map((number) => CAPABILITY_NAMES[number]).join(',') || 'none';
   log.info(`Dropped capabilities on ${threads} threads, keeping: ${kept}`);
 }
+
+/** What loading and attaching a tracing config needs on kernels with CAP_BPF (5.8+); cgroup and XDP programs also need cap_net_admin. */
+const RELOAD_CAPABILITIES = ['cap_bpf', 'cap_perfmon'] as const;
+
+/** Why a process under this policy cannot load configs again once it has dropped capabilities, if it cannot. */
+export function reloadImpossibility(policy: CapabilityPolicy, flag: string): string | undefined {
+  const missing = RELOAD_CAPABILITIES.filter((name) => !keepsCapability(policy, name));
+  if (missing.length === 0) return undefined;
+  return `--capabilities.keep=${flag} drops ${missing.join(', ')}, which loading a config needs: keep at least ${RELOAD_CAPABILITIES.join(',')} to reload`;
+}

@@ -1,4 +1,5 @@
 // Finds `<dir>/<name>.yaml` + `<dir>/<name>.bpf.o` pairs, the layout upstream users already have.
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig, type Config } from '@ebpf-exporter/metrics';
@@ -7,16 +8,21 @@ import { describeFileError, errorCode } from './file-errors';
 export interface LoadedConfig {
   config: Config;
   objectPath: string;
+  /** Content hashes a reload compares to tell an unchanged config from a new layout or a new object. */
+  yamlHash: string;
+  objectHash: string;
 }
+
+const sha256 = (content: string | Uint8Array): string => createHash('sha256').update(content).digest('hex');
 
 /** A startup error meant for the user: printed as one line, no stack trace, exit 1. */
 export class StartupError extends Error {}
 
 /**
- * The object is read by libbpf only when attaching, whose errors name neither the cause nor the file well:
- * opening it here tells a missing object from an unreadable one before anything is loaded.
+ * libbpf's errors when it reads the object name neither the cause nor the file well: reading it here tells a
+ * missing object from an unreadable one before anything is loaded. Returns the content's hash.
  */
-function checkObjectReadable(name: string, objectPath: string): void {
+function hashObject(name: string, objectPath: string): string {
   let fd: number;
   try {
     fd = openSync(objectPath, 'r');
@@ -27,6 +33,7 @@ function checkObjectReadable(name: string, objectPath: string): void {
   try {
     // Linux opens a directory for reading without complaint; reading it is what fails.
     if (fstatSync(fd).isDirectory()) throw new StartupError(`config ${name}: cannot read BPF object ${objectPath}: is a directory (EISDIR)`);
+    return sha256(readFileSync(fd));
   } finally {
     closeSync(fd);
   }
@@ -59,8 +66,8 @@ export function loadConfigs(dir: string, names: readonly string[]): LoadedConfig
     seen.add(name);
     const file = join(dir, `${name}.yaml`);
     const objectPath = join(dir, `${name}.bpf.o`);
-    const config = parseConfig(readConfigText(name, file), file);
-    checkObjectReadable(name, objectPath);
-    return { config, objectPath };
+    const text = readConfigText(name, file);
+    const config = parseConfig(text, file);
+    return { config, objectPath, yamlHash: sha256(text), objectHash: hashObject(name, objectPath) };
   });
 }

@@ -38,7 +38,7 @@ export function namesTaken(name: string, type: FamilyType): string[] {
 function ownFamilies(): Family[] {
   // An empty state: only the families' names and types are read, and builtinFamilies always has them all.
   const build = { version: '', revision: '', branch: '', runtimeVersion: '', os: '', arch: '' };
-  const state = { configNames: [], programs: [], decoderErrors: new Map(), scrapeTimeouts: new Map(), mapMetrics: [], seriesLimitSkips: new Map(), bpfStatsEnabled: true, build };
+  const state = { configNames: [], programs: [], decoderErrors: new Map(), scrapeTimeouts: new Map(), mapMetrics: [], seriesLimitSkips: new Map(), bpfStatsEnabled: true, build, reload: { successful: true, lastSuccessSeconds: 0 } };
   const own: Family[] = builtinFamilies(state).map(({ name, type }) => ({ exposed: name, type }));
   return [...own, { exposed: LOST_EVENTS_METRIC, type: 'counter' }, { exposed: LOST_SPANS_METRIC, type: 'counter' }];
 }

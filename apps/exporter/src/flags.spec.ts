@@ -9,7 +9,8 @@ describe('parseCommandLine', () => {
     if (parsed.action !== 'run') throw new Error('expected run');
     expect(parsed.flags).toMatchObject({
       configDir: 'examples',
-      configNames: ['timers', 'biolatency'],
+      configNames: { list: ['timers', 'biolatency'] },
+      enableLifecycle: false,
       listenAddress: ':9435',
       telemetryPath: '/metrics',
       configCheck: false,
@@ -26,6 +27,16 @@ describe('parseCommandLine', () => {
     expect(parsed.flags.debug).toBe(true);
     expect(parsed.flags.logNoTimestamps).toBe(false);
     expect(parsed.flags.configCheck).toBe(true);
+  });
+
+  it('takes --config.names as a list, or as @FILE to read at startup and every reload', () => {
+    const names = (value: string) => {
+      const parsed = parseCommandLine(['--config.dir=x', `--config.names=${value}`]);
+      return parsed.action === 'run' ? parsed.flags.configNames : undefined;
+    };
+    expect(names('a,b')).toEqual({ list: ['a', 'b'] });
+    expect(names('@/etc/ebpf_exporter/names')).toEqual({ file: '/etc/ebpf_exporter/names' });
+    expect(() => names(' , ')).toThrow(new FlagError('--config.names lists no config'));
   });
 
   it('parses integers and rejects garbage', () => {

@@ -3,6 +3,7 @@
 // the same table, so the two can never drift apart.
 
 import { parseGoDuration } from '@ebpf-exporter/metrics';
+import { configNamesSource, type ConfigNamesSource } from './config-names';
 
 export type FlagValue = string | number | boolean;
 
@@ -17,7 +18,7 @@ interface FlagSpec {
 
 export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'config.dir', kind: 'string', required: true, placeholder: 'DIR', help: 'Directory with <name>.yaml configs and their <name>.bpf.o objects.' },
-  { name: 'config.names', kind: 'string', required: true, placeholder: 'NAMES', help: 'Comma separated names of the configs to load.' },
+  { name: 'config.names', kind: 'string', required: true, placeholder: 'NAMES', help: 'Comma separated names of the configs to load, or @FILE: a file listing them, read again at every reload.' },
   { name: 'config.check', kind: 'bool', default: false, help: 'Load and attach every config, then exit.' },
   { name: 'config.strict', kind: 'bool', default: false, help: 'Exit with an error when any program fails to attach.' },
   { name: 'config.skip-cache-size', kind: 'int', default: 0, placeholder: 'N', help: 'Size of the per-metric cache of keys a decoder skipped (0 disables it).' },
@@ -30,6 +31,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'web.telemetry-path', kind: 'string', default: '/metrics', placeholder: 'PATH', help: 'Path under which to expose metrics.' },
   { name: 'web.max-requests', kind: 'int', default: 40, placeholder: 'N', help: 'Scrapes served at the same time; more are answered 503 at once (0 = no limit).' },
   { name: 'web.max-connections', kind: 'int', default: 512, placeholder: 'N', help: 'Open HTTP connections; more are closed as they arrive (0 = no limit).' },
+  { name: 'web.enable-lifecycle', kind: 'bool', default: false, help: 'Enable reloading the configs over HTTP (POST /-/reload), as Prometheus does; SIGHUP always reloads.' },
   { name: 'web.config.file', kind: 'string', default: '', placeholder: 'FILE', help: 'Prometheus exporter-toolkit web config (TLS, basic auth).' },
   { name: 'btf.path', kind: 'string', default: '', placeholder: 'FILE', help: 'BTF file to use instead of /sys/kernel/btf/vmlinux (e.g. from btfhub).' },
   { name: 'capabilities.keep', kind: 'string', default: 'all', placeholder: 'CAPS', help: 'Capabilities to keep once attached: all, none or a list like cap_bpf,cap_perfmon,cap_syslog.' },
@@ -43,7 +45,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
 
 export interface Flags {
   configDir: string;
-  configNames: string[];
+  configNames: ConfigNamesSource;
   configCheck: boolean;
   configStrict: boolean;
   skipCacheSize: number;
@@ -55,6 +57,7 @@ export interface Flags {
   listenAddress: string;
   telemetryPath: string;
   webConfigFile: string;
+  enableLifecycle: boolean;
   maxRequests: number;
   maxConnections: number;
   btfPath: string;
@@ -134,11 +137,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     if (spec.required && !values.has(spec.name)) throw new FlagError(`required flag --${spec.name} not provided`);
   }
   const get = <T extends FlagValue>(name: string): T => (values.has(name) ? values.get(name) : specFor(name).default) as T;
-  const names = get<string>('config.names')
-    .split(',')
-    .map((n) => n.trim())
-    .filter((n) => n !== '');
-  if (names.length === 0) throw new FlagError('--config.names lists no config');
+  const names = configNamesSource(get<string>('config.names'));
+  if ('list' in names && names.list.length === 0) throw new FlagError('--config.names lists no config');
   return {
     action: 'run',
     flags: {
@@ -155,6 +155,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       listenAddress: get('web.listen-address'),
       telemetryPath: get('web.telemetry-path'),
       webConfigFile: get('web.config.file'),
+      enableLifecycle: get('web.enable-lifecycle'),
       maxRequests: get('web.max-requests'),
       maxConnections: get('web.max-connections'),
       btfPath: get('btf.path'),

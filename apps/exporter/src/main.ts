@@ -7,10 +7,10 @@ import { createDecoderRegistry } from '@ebpf-exporter/metrics';
 import { buildApp } from './app';
 import { attachConfigs, detachAll, missedAttachments, type AttachedConfig } from './bpf-runtime';
 import { buildInfo, versionBanner } from './build-info';
-import { applyCapabilityPolicy, keepsCapability, parseCapabilitiesKeep } from './capabilities';
-import { syncCgroupIdMaps } from './cgroup-id-map';
+import { applyCapabilityPolicy, keepsCapability, parseCapabilitiesKeep, reloadImpossibility } from './capabilities';
 import { systemCgroupMonitor } from './cgroups/cgroup-monitor';
 import { loadConfigs, StartupError } from './config-loader';
+import { readConfigNames } from './config-names';
 import { FlagError, helpText, parseCommandLine, type Flags } from './flags';
 import { initCommand } from './init-config';
 import { decodesKernelSymbols, hostDecoderEnvironment, kallsymsSnapshot } from './host-environment';
@@ -21,7 +21,8 @@ import { checkFamilyNames } from './family-names';
 import { dumpMaps } from './maps-dump';
 import { ProcessMetrics } from './process-metrics';
 import { ObservedScrapes } from './observed-scrapes';
-import { NativeMapSource, Scraper } from './scraper';
+import { LiveConfigs } from './live-configs';
+import { Scraper } from './scraper';
 import { systemdNotifier } from './sd-notify';
 import { ensureKernelMounts } from './system-mounts';
 import { activatedSocketFd } from './socket-activation';
@@ -60,9 +61,12 @@ async function run(flags: Flags, log: Logger): Promise<void> {
 
   if (flags.btfPath && !existsSync(flags.btfPath)) throw new StartupError(`--btf.path: ${flags.btfPath} does not exist`);
   const capabilities = parseCapabilitiesKeep(flags.capabilitiesKeep);
+  // A process that dropped what loading needs cannot reload; refused now rather than at the first POST.
+  const reloadImpossible = reloadImpossibility(capabilities, flags.capabilitiesKeep);
+  if (reloadImpossible && flags.enableLifecycle && !flags.configCheck) throw new StartupError(`--web.enable-lifecycle: ${reloadImpossible}`);
   const notifier = systemdNotifier(process.env, log);
   notifier.status('parsing config...');
-  const configs = loadConfigs(flags.configDir, flags.configNames);
+  const configs = loadConfigs(flags.configDir, readConfigNames(flags.configNames));
   checkFamilyNames(configs.map(({ config }) => config));
   notifier.status('creating exporter...');
   // Started while fanotify_init is still allowed (CAP_SYS_ADMIN); keeps working after the drop.
@@ -72,39 +76,43 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   notifier.status('attaching configs...');
   const started = performance.now();
   const attached: AttachedConfig[] = await attachConfigs(configs, flags.btfPath, log);
-  const stopCgroupIdMaps = syncCgroupIdMaps(attached, cgroups, log);
   // One-shot hook for BPF code that needs to initialise after everything is attached (upstream's
   // post_attach_mark): programs attach `uprobe/<addon path>:post_attach_mark`.
   postAttachMark();
   log.info(`Started with ${attached.length} programs found in the config in ${Math.round(performance.now() - started)}ms`);
 
-  // Everything attach-time opened, in reverse order; used by every way out (check, strict, shutdown).
-  const releaseAttached = (): void => {
-    stopCgroupIdMaps();
+  const missed = missedAttachments(attached);
+  const failChecks = (message: string): never => {
     cgroups.close();
     detachAll(attached);
+    fail(message);
   };
-  const missed = missedAttachments(attached);
-  if (flags.configStrict && missed.length > 0) {
-    releaseAttached();
-    fail(`Missed attachments (module:prog): ${missed.join(', ')}`);
+  if (flags.configStrict && missed.length > 0) failChecks(`Missed attachments (module:prog): ${missed.join(', ')}`);
+  for (const entry of attached) {
+    try {
+      EventStreams.check(entry);
+    } catch (error) {
+      failChecks(error instanceof Error ? error.message : String(error));
+    }
   }
   if (flags.configCheck) {
-    releaseAttached();
+    cgroups.close();
+    detachAll(attached);
     log.info('Config check successful, exiting');
     return;
   }
 
-  const mapSource = new NativeMapSource(attached);
   // Without CAP_SYSLOG /proc/kallsyms shows zero addresses: ksym/kstack keep the copy read before the drop.
   const snapshotKallsyms = !keepsCapability(capabilities, 'cap_syslog') && decodesKernelSymbols(configs.map(({ config }) => config));
   const kallsyms = snapshotKallsyms ? kallsymsSnapshot() : undefined;
   const decoders = createDecoderRegistry(hostDecoderEnvironment({ cgroups, kallsyms }));
-  const events = await EventStreams.create(attached, decoders, log);
+  let countDecoderError = (_config: string): void => undefined;
+  const events = new EventStreams(decoders, log, (config, error) => {
+    countDecoderError(config);
+    log.debug(`config ${config}: event record skipped: ${error.message}`);
+  });
   const scraper = new Scraper({
-    attached,
     decoders,
-    mapSource,
     processMetrics: new ProcessMetrics(),
     eventMetrics: events,
     build: buildInfo(),
@@ -113,31 +121,55 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     maxSeries: flags.maxSeries,
     skipCacheSize: flags.skipCacheSize,
     scrapeTimeoutMs: flags.scrapeTimeoutMs,
+    reloadStatus: () => configSet.status(),
   });
-  events.start((config, error) => {
-    scraper.countDecoderError(config);
-    log.debug(`config ${config}: event record skipped: ${error.message}`);
+  countDecoderError = (config) => scraper.countDecoderError(config);
+  const configSet = new LiveConfigs({
+    configDir: flags.configDir,
+    configNames: flags.configNames,
+    btfPath: flags.btfPath,
+    strict: flags.configStrict,
+    scraper,
+    events,
+    cgroups,
+    log,
+    reloadImpossible,
   });
+  const releaseAll = async (): Promise<void> => {
+    await events.close();
+    await configSet.close();
+    cgroups.close();
+  };
+  try {
+    await configSet.start(configs, attached);
+  } catch (error) {
+    await events.close();
+    cgroups.close();
+    detachAll(attached);
+    throw error;
+  }
   // Everything that needs privileges is open now (programs, maps, perf/ring buffers, the fanotify watch).
   applyCapabilityPolicy(capabilities, log);
   // The dashboard's history records the scrapes Prometheus makes, and reads the maps itself only without them.
   const scrapes = new ObservedScrapes(scraper);
+  const configNames = (): string[] => configSet.attached.map(({ config }) => config.name);
   const app = await buildApp({
     integerLines: integerLineWriter(),
     afterScrape: memoryReleaser(),
     families: scrapes,
     telemetryPath: flags.telemetryPath,
-    configNames: flags.configNames,
+    configNames,
+    reload: flags.enableLifecycle ? () => configSet.reload() : undefined,
     maxRequests: flags.maxRequests,
     maxConnections: flags.maxConnections,
     webConfig,
-    mapsDump: flags.debug ? () => dumpMaps(attached, mapSource) : undefined,
+    mapsDump: flags.debug ? () => scraper.read(dumpMaps) : undefined,
     registerDashboard: async (server) => {
       await server.register(dashboardPlugin, {
         prefix: '/dashboard',
         families: () => scraper.families(),
         scrapes,
-        configs: attached.map(({ config }) => dashboardConfigInfo(config)),
+        configs: () => configSet.attached.map(({ config }) => dashboardConfigInfo(config)),
         prometheusUrl: flags.dashboardPrometheusUrl || undefined,
         historyWindowSeconds: flags.dashboardHistoryWindow,
         historyResolutionSeconds: flags.dashboardHistoryResolution,
@@ -154,17 +186,19 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     notifier.stopping();
     // Closing HTTP waits for requests in flight, and a slow client can keep one open for as long as it
     // likes: past the grace period, programs are detached and objects closed without waiting any longer.
-    const graceful = (async () => {
-      await app.close();
-      await events.close();
-    })();
-    const gaveUp = await Promise.race([graceful.then(() => false), delay(SHUTDOWN_GRACE_MS).then(() => true)]);
+    const gaveUp = await Promise.race([app.close().then(() => false), delay(SHUTDOWN_GRACE_MS).then(() => true)]);
     if (gaveUp) log.warn(`Still closing after ${SHUTDOWN_GRACE_MS} ms, detaching without waiting for open requests`);
-    releaseAttached();
+    await releaseAll();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // Prometheus' convention: SIGHUP reloads (the systemd unit's ExecReload sends it).
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    notifier.reloading();
+    void configSet.reload().then(() => notifier.ready(`ready with ${configNames().length} configs`));
+  });
 
   try {
     const fd = activatedSocketFd(flags.listenAddress);
@@ -179,8 +213,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     }
     notifier.ready(`ready with ${attached.length} configs`);
   } catch (error) {
-    await events.close();
-    releaseAttached();
+    await releaseAll();
     throw error;
   }
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigCollector, type DecoderRegistry, type MapSource, type MetricFamily, type ReadMapOptions } from '@ebpf-exporter/metrics';
 import type { AttachedConfig } from './bpf-runtime';
-import { builtinFamilies, metricKey, type BuildInfo, type ProgramSnapshot } from './builtin-metrics';
+import { builtinFamilies, metricKey, type BuildInfo, type ProgramSnapshot, type ReloadStatus } from './builtin-metrics';
 import type { Logger } from './logger';
 
 export interface FamilySource {
@@ -13,9 +13,7 @@ export interface FamilySource {
 }
 
 export interface ScraperOptions {
-  attached: readonly AttachedConfig[];
   decoders: DecoderRegistry;
-  mapSource: MapSource;
   processMetrics: FamilySource;
   /** perf_event_array counters, counted in-process from their perf buffers. */
   eventMetrics?: FamilySource;
@@ -27,6 +25,8 @@ export interface ScraperOptions {
   maxSeries: number;
   /** Longest one config's part of a scrape may take (ms); 0 = no limit. */
   scrapeTimeoutMs: number;
+  /** The last reload's outcome, for its two built-in gauges. */
+  reloadStatus: () => ReloadStatus;
   /** Reads `kernel.bpf_stats_enabled`; checked on every scrape because an operator may flip it at run time. */
   bpfStatsEnabled?: () => boolean;
 }
@@ -39,39 +39,96 @@ function readBpfStatsEnabled(): boolean {
   }
 }
 
+interface ServedConfig {
+  attached: AttachedConfig;
+  collector: ConfigCollector;
+}
+
+/** What one scrape reads, from start to end, even when a reload serves another set meanwhile. */
+interface ServedSet {
+  configs: readonly ServedConfig[];
+  mapSource: MapSource;
+  mapMetrics: readonly { config: string; metric: string }[];
+  /** Work reading this set's maps now: scrapes, --debug's map dumps. */
+  readers: Set<Promise<unknown>>;
+}
+
 export class Scraper implements FamilySource {
-  private readonly collectors: { name: string; collector: ConfigCollector }[];
+  private served: ServedSet = { configs: [], mapSource: new NativeMapSource([]), mapMetrics: [], readers: new Set() };
   private readonly decoderErrors = new Map<string, number>();
   /** Scrapes that left a config out as a whole, by config and reason. */
   private readonly skippedScrapes = new Map<string, number>();
   /** Scrapes that left a metric out for passing its series limit, by metricKey. */
   private readonly seriesLimitSkips = new Map<string, number>();
-  private readonly mapMetrics: { config: string; metric: string }[];
   private readonly bpfStatsEnabled: () => boolean;
 
+  /** Serves nothing until `serve` is called. */
   constructor(private readonly options: ScraperOptions) {
-    this.collectors = options.attached.map(({ config }) => ({
-      name: config.name,
-      collector: new ConfigCollector(config, options.decoders, {
-        labelCacheSize: options.labelCacheSize,
-        skipCacheSize: options.skipCacheSize,
-        maxSeries: options.maxSeries,
-        budgetMs: options.scrapeTimeoutMs,
-      }),
-    }));
     this.bpfStatsEnabled = options.bpfStatsEnabled ?? readBpfStatsEnabled;
-    this.mapMetrics = this.collectors.flatMap(({ name, collector }) => collector.mapMetrics.map((metric) => ({ config: name, metric })));
   }
 
-  async families(): Promise<MetricFamily[]> {
+  /**
+   * Serves `attached` from the next scrape on. A config whose Config object is the one served now keeps its
+   * collector (series tables, label caches), so an unchanged config costs nothing. Settles once no scrape
+   * reads a map of the configs no longer served: only then may their objects be closed (a read of a closed
+   * map's descriptor could reach whatever the kernel gave that number to next).
+   */
+  serve(attached: readonly AttachedConfig[]): Promise<void> {
+    const current = new Map(this.served.configs.map((served) => [served.attached.config, served]));
+    const configs = attached.map((entry): ServedConfig => {
+      const kept = current.get(entry.config);
+      if (kept?.attached.object === entry.object) return kept;
+      return {
+        attached: entry,
+        collector: new ConfigCollector(entry.config, this.options.decoders, {
+          labelCacheSize: this.options.labelCacheSize,
+          skipCacheSize: this.options.skipCacheSize,
+          maxSeries: this.options.maxSeries,
+          budgetMs: this.options.scrapeTimeoutMs,
+        }),
+      };
+    });
+    const previous = this.served;
+    const retired = previous.configs.filter((served) => !configs.includes(served));
+    this.served = {
+      configs,
+      mapSource: new NativeMapSource(attached),
+      mapMetrics: configs.flatMap(({ attached: { config }, collector }) => collector.mapMetrics.map((metric) => ({ config: config.name, metric }))),
+      readers: new Set(),
+    };
+    // Counts of a config no longer served go with it, as its series do.
+    const names = new Set(attached.map(({ config }) => config.name));
+    for (const counts of [this.decoderErrors, this.skippedScrapes]) for (const name of counts.keys()) if (!names.has(name)) counts.delete(name);
+    const metricKeys = new Set(this.served.mapMetrics.map(({ config, metric }) => metricKey(config, metric)));
+    for (const key of this.seriesLimitSkips.keys()) if (!metricKeys.has(key)) this.seriesLimitSkips.delete(key);
+    const settled = (work: Promise<unknown>) => work.catch(() => undefined);
+    return Promise.all([...[...previous.readers].map(settled), ...retired.map(({ collector }) => collector.idle())]).then(() => undefined);
+  }
+
+  /** Runs `work` on the set served now; a reload closes none of its objects until `work` has settled. */
+  read<T>(work: (attached: readonly AttachedConfig[], mapSource: MapSource) => Promise<T>): Promise<T> {
+    const served = this.served;
+    const running = work(served.configs.map(({ attached }) => attached), served.mapSource);
+    served.readers.add(running);
+    const done = () => void served.readers.delete(running);
+    running.then(done, done);
+    return running;
+  }
+
+  families(): Promise<MetricFamily[]> {
+    const served = this.served;
+    return this.read(() => this.collect(served));
+  }
+
+  private async collect(served: ServedSet): Promise<MetricFamily[]> {
     const [collected, processFamilies, eventFamilies] = await Promise.all([
-      Promise.all(this.collectors.map(({ collector }) => collector.collect(this.options.mapSource))),
+      Promise.all(served.configs.map(({ collector }) => collector.collect(served.mapSource))),
       this.options.processMetrics.families(),
       this.options.eventMetrics?.families() ?? [],
     ]);
     const families: MetricFamily[] = [];
     collected.forEach((result, index) => {
-      const name = (this.collectors[index] as { name: string }).name;
+      const name = (served.configs[index] as ServedConfig).attached.config.name;
       if (result.timedOut) {
         this.skippedScrapes.set(name, (this.skippedScrapes.get(name) ?? 0) + 1);
         this.options.log.warn(`config ${name}: left out of this scrape, it took longer than --config.scrape-timeout (${this.options.scrapeTimeoutMs} ms)`);
@@ -89,14 +146,15 @@ export class Scraper implements FamilySource {
     });
     const bpfStatsEnabled = this.bpfStatsEnabled();
     families.push(...builtinFamilies({
-      configNames: this.collectors.map((c) => c.name),
-      programs: this.programSnapshots(bpfStatsEnabled),
+      configNames: served.configs.map(({ attached }) => attached.config.name),
+      programs: programSnapshots(served.configs, bpfStatsEnabled),
       decoderErrors: this.decoderErrors,
       scrapeTimeouts: this.skippedScrapes,
-      mapMetrics: this.mapMetrics,
+      mapMetrics: served.mapMetrics,
       seriesLimitSkips: this.seriesLimitSkips,
       bpfStatsEnabled,
       build: this.options.build,
+      reload: this.options.reloadStatus(),
     }));
     families.push(...processFamilies, ...eventFamilies);
     return families;
@@ -106,25 +164,25 @@ export class Scraper implements FamilySource {
   countDecoderError(config: string): void {
     this.decoderErrors.set(config, (this.decoderErrors.get(config) ?? 0) + 1);
   }
+}
 
-  /** Run time and count are exported only with kernel.bpf_stats_enabled; without it the kernel is not asked (3% of a small scrape). */
-  private programSnapshots(withStats: boolean): ProgramSnapshot[] {
-    return this.options.attached.flatMap(({ config, object, programs }) => {
-      const fresh = new Map(withStats ? object.programs().map((p) => [p.name, p]) : []);
-      return programs.map((attachedProgram) => {
-        const stats = fresh.get(attachedProgram.name) ?? attachedProgram;
-        return {
-          config: config.name,
-          name: attachedProgram.name,
-          id: attachedProgram.id,
-          tag: attachedProgram.tag,
-          attached: attachedProgram.attached,
-          runTimeNs: stats.runTimeNs,
-          runCount: stats.runCount,
-        };
-      });
+/** Run time and count are exported only with kernel.bpf_stats_enabled; without it the kernel is not asked (3% of a small scrape). */
+function programSnapshots(served: readonly ServedConfig[], withStats: boolean): ProgramSnapshot[] {
+  return served.flatMap(({ attached: { config, object, programs } }) => {
+    const fresh = new Map(withStats ? object.programs().map((p) => [p.name, p]) : []);
+    return programs.map((attachedProgram) => {
+      const stats = fresh.get(attachedProgram.name) ?? attachedProgram;
+      return {
+        config: config.name,
+        name: attachedProgram.name,
+        id: attachedProgram.id,
+        tag: attachedProgram.tag,
+        attached: attachedProgram.attached,
+        runTimeNs: stats.runTimeNs,
+        runCount: stats.runCount,
+      };
     });
-  }
+  });
 }
 
 /** Reads maps straight from the loaded objects through the native addon. */

@@ -26,6 +26,16 @@ describe('systemdNotifier', () => {
     ]);
   });
 
+  it('announces a reload with the monotonic time systemd pairs it with', () => {
+    const { sent, log } = recorder();
+    const before = process.hrtime.bigint() / 1000n;
+    systemdNotifier({ NOTIFY_SOCKET: '@sock' }, log, (socket, message) => void sent.push([socket, message])).reloading();
+    const [, message] = sent[0] ?? ['', ''];
+    const [reloading, monotonic] = message.split('\n');
+    expect(reloading).toBe('RELOADING=1');
+    expect(BigInt(monotonic?.replace('MONOTONIC_USEC=', '') ?? '0')).toBeGreaterThanOrEqual(before);
+  });
+
   it('does nothing without $NOTIFY_SOCKET', () => {
     const { sent, log } = recorder();
     systemdNotifier({}, log, (socket, message) => void sent.push([socket, message])).ready('ready');

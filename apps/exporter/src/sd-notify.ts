@@ -1,4 +1,5 @@
-// systemd Type=notify support: status lines while starting, READY=1 once serving, STOPPING=1 on shutdown.
+// systemd Type=notify support: status lines while starting, READY=1 once serving, RELOADING=1 while a
+// reload runs (READY=1 again after it), STOPPING=1 on shutdown.
 // Without $NOTIFY_SOCKET (not started by systemd) every call does nothing.
 import { sdNotify } from '@ebpf-exporter/bpf-native';
 import type { Logger } from './logger';
@@ -6,6 +7,7 @@ import type { Logger } from './logger';
 export interface Notifier {
   status(text: string): void;
   ready(status: string): void;
+  reloading(): void;
   stopping(): void;
 }
 
@@ -28,6 +30,8 @@ export function systemdNotifier(env: NodeJS.ProcessEnv, log: Logger, send: typeo
       notify(`STATUS=${status}`);
       notify('READY=1');
     },
+    // systemd pairs RELOADING=1 with the CLOCK_MONOTONIC time of the request; libuv's hrtime is that clock.
+    reloading: () => notify(`RELOADING=1\nMONOTONIC_USEC=${process.hrtime.bigint() / 1000n}`),
     stopping: () => notify('STOPPING=1'),
   };
 }

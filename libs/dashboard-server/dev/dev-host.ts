@@ -87,7 +87,7 @@ const app = Fastify({ logger: { level: 'warn' } });
 await app.register(dashboardPlugin, {
   prefix: '/dashboard',
   families,
-  configs: [
+  configs: () => [
     { name: 'biolatency', counters: [], histograms: [{ name: 'bio_latency_seconds', help: 'Block IO latency histogram', labels: ['device', 'operation'], bucketType: 'exp2' }] },
     { name: 'runqlat-percpu', counters: [], histograms: [{ name: 'run_queue_latency_seconds', help: 'Run queue latency by CPU', labels: ['reason', 'cpu'], bucketType: 'exp2' }] },
     { name: 'tcp-states', counters: [], gauges: [{ name: 'tcp_sockets', help: 'TCP sockets by state', labels: ['state'] }], histograms: [] },

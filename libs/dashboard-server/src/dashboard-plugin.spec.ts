@@ -6,7 +6,7 @@ import type { MetricFamily } from '@ebpf-exporter/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dashboardPlugin, type DashboardOptions, type ScrapeFeed, type ScrapeListener } from './dashboard-plugin';
 
-const configs: DashboardOptions['configs'] = [
+const configs: ReturnType<DashboardOptions['configs']> = [
   { name: 'timers', counters: [{ name: 'timer_starts_total', help: 'Timers fired', labels: ['function'] }], histograms: [] },
 ];
 let value = 0;
@@ -41,7 +41,7 @@ async function start(options: Partial<DashboardOptions> = {}): Promise<FastifyIn
   await app.register(dashboardPlugin, {
     prefix: '/dashboard',
     families,
-    configs,
+    configs: () => configs,
     historyWindowSeconds: 60,
     historyResolutionSeconds: 0.05,
     assetsDir: assets,
@@ -124,7 +124,7 @@ describe('dashboardPlugin', () => {
     const empty = await mkdtemp(join(tmpdir(), 'dashboard-empty-'));
     try {
       app = Fastify();
-      await app.register(dashboardPlugin, { prefix: '/dashboard', families, configs, historyWindowSeconds: 60, historyResolutionSeconds: 5, assetsDir: empty });
+      await app.register(dashboardPlugin, { prefix: '/dashboard', families, configs: () => configs, historyWindowSeconds: 60, historyResolutionSeconds: 5, assetsDir: empty });
       const response = await app.inject('/dashboard/');
       expect(response.statusCode).toBe(503);
       expect(response.body).toContain('npx nx build dashboard');

@@ -36,7 +36,8 @@ export interface DashboardOptions {
   families: () => Promise<MetricFamily[]>;
   /** Without it the history calls `families` once per resolution; with it, only for a resolution without scrapes. */
   scrapes?: ScrapeFeed;
-  configs: DashboardConfigInfo[];
+  /** The configs running now, asked on each request: a reload adds and removes them. */
+  configs: () => DashboardConfigInfo[];
   /** With a Prometheus-compatible server the app queries it (through this plugin) instead of the history. */
   prometheusUrl?: string;
   historyWindowSeconds: number;
@@ -64,13 +65,10 @@ export interface DashboardInfo {
 }
 
 export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app, options) => {
-  const info: DashboardInfo = {
-    configs: options.configs,
-    source: options.prometheusUrl
-      ? { kind: 'prometheus', url: 'api/prometheus' }
-      : { kind: 'history', windowSeconds: options.historyWindowSeconds, resolutionSeconds: options.historyResolutionSeconds },
-  };
-  app.get('/api/info', async () => info);
+  const source: DashboardInfo['source'] = options.prometheusUrl
+    ? { kind: 'prometheus', url: 'api/prometheus' }
+    : { kind: 'history', windowSeconds: options.historyWindowSeconds, resolutionSeconds: options.historyResolutionSeconds };
+  app.get('/api/info', async (): Promise<DashboardInfo> => ({ configs: options.configs(), source }));
   registerGrafanaRoutes(app, options.configs);
   if (options.prometheusUrl) registerPrometheusProxy(app, options.prometheusUrl);
   else registerHistory(app, options);
@@ -212,11 +210,12 @@ function parseRange(raw: RangeQueryString): RangeQuery | string {
   return { metric: raw.metric, filters: filters as LabelFilters, start: raw.start, end: raw.end, step: raw.step, window: raw.window };
 }
 
-function registerGrafanaRoutes(app: FastifyInstance, configs: readonly DashboardConfigInfo[]): void {
-  const dashboards = new Map(buildDashboards(configs).map((d) => [d.config, grafanaDashboard(d)]));
+function registerGrafanaRoutes(app: FastifyInstance, configs: () => readonly DashboardConfigInfo[]): void {
   app.get('/api/grafana/:file', async (request, reply) => {
     const file = (request.params as { file: string }).file;
-    const dashboard = file.endsWith('.json') ? dashboards.get(file.slice(0, -'.json'.length)) : undefined;
+    const name = file.endsWith('.json') ? file.slice(0, -'.json'.length) : undefined;
+    const built = buildDashboards(configs().filter((config) => config.name === name))[0];
+    const dashboard = built && grafanaDashboard(built);
     if (!dashboard) return reply.code(404).send({ error: `no config named ${JSON.stringify(file.replace(/\.json$/, ''))}` });
     return dashboard;
   });

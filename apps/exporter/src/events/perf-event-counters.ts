@@ -5,7 +5,7 @@
 import type { EventBuffer } from '@ebpf-exporter/bpf-native';
 import type { DecoderRegistry, MetricFamily } from '@ebpf-exporter/metrics';
 import type { AttachedConfig } from '../bpf-runtime';
-import { StartupError } from '../config-loader';
+import { checkPerfEventArrayMaps } from './event-map-checks';
 import { PerfEventCounter } from './perf-event-counter';
 import { repeatEvery, type Repeating } from './repeat-every';
 
@@ -22,54 +22,68 @@ interface CounterStream {
   lost: number;
 }
 
+/** One config's counters and what reading them holds open. */
+interface ConfigCounters {
+  streams: CounterStream[];
+  buffers: EventBuffer[];
+  timers: Repeating[];
+}
+
 export type DecoderErrorSink = (config: string, error: Error) => void;
 
 export class PerfEventCounters {
-  private readonly streams: CounterStream[];
-  private readonly buffers: EventBuffer[] = [];
-  private readonly timers: Repeating[] = [];
+  /** By attached config (a reload may run two objects of one config for a moment), in start order. */
+  private readonly configs = new Map<AttachedConfig, ConfigCounters>();
 
-  constructor(attached: readonly AttachedConfig[], decoders: DecoderRegistry) {
-    this.streams = attached.flatMap((entry) =>
-      entry.config.metrics.counters.flatMap((counter, index) =>
-        counter.perfEventArray ? [{ attached: entry, index, counter: new PerfEventCounter(counter, decoders), lost: 0 }] : [],
-      ),
+  constructor(private readonly decoders: DecoderRegistry) {}
+
+  /** Opens the perf buffers of one config's counters and starts their flush timers. */
+  start(attached: AttachedConfig, onDecoderError: DecoderErrorSink): void {
+    checkPerfEventArrayMaps(attached);
+    const { config, object } = attached;
+    const streams = config.metrics.counters.flatMap((counter, index) =>
+      counter.perfEventArray ? [{ attached, index, counter: new PerfEventCounter(counter, this.decoders), lost: 0 }] : [],
     );
+    if (streams.length === 0) return;
+    const opened: ConfigCounters = { streams, buffers: [], timers: [] };
+    try {
+      for (const stream of streams) {
+        const onRecord = (record: Uint8Array): void => {
+          try {
+            stream.counter.count(record);
+          } catch (error) {
+            onDecoderError(config.name, error instanceof Error ? error : new Error(String(error)));
+          }
+        };
+        const { counter } = stream.counter;
+        opened.buffers.push(object.openPerfBuffer(counter.map, onRecord, (count) => (stream.lost += count), { pageCount: PERF_BUFFER_PAGES }));
+        opened.timers.push(repeatEvery(counter.flushIntervalMs, () => stream.counter.reset()));
+      }
+    } catch (error) {
+      closeCounters(opened);
+      throw error;
+    }
+    this.configs.set(attached, opened);
   }
 
-  /** Opens the perf buffers and starts the flush timers. */
-  start(onDecoderError: DecoderErrorSink): void {
-    for (const stream of this.streams) {
-      const { config, object } = stream.attached;
-      const { counter } = stream.counter;
-      const map = object.maps().find((info) => info.name === counter.map);
-      if (map?.type !== 'perf_event_array') {
-        const { line, column } = counter.position;
-        throw new StartupError(
-          `${config.file}:${line}:${column}: metrics.counters[${stream.index}].perf_event_array: map ${JSON.stringify(counter.map)} is a ${map?.type ?? 'missing'} map, not a perf_event_array`,
-        );
-      }
-      const onRecord = (record: Uint8Array): void => {
-        try {
-          stream.counter.count(record);
-        } catch (error) {
-          onDecoderError(config.name, error instanceof Error ? error : new Error(String(error)));
-        }
-      };
-      this.buffers.push(object.openPerfBuffer(counter.map, onRecord, (count) => (stream.lost += count), { pageCount: PERF_BUFFER_PAGES }));
-      this.timers.push(repeatEvery(counter.flushIntervalMs, () => stream.counter.reset()));
-    }
+  /** Closes one config's perf buffers; its counts go with them. */
+  stop(attached: AttachedConfig): void {
+    const counters = this.configs.get(attached);
+    if (counters === undefined) return;
+    this.configs.delete(attached);
+    closeCounters(counters);
   }
 
   families(): MetricFamily[] {
-    if (this.streams.length === 0) return [];
+    const streams = [...this.configs.values()].flatMap((counters) => counters.streams);
+    if (streams.length === 0) return [];
     return [
-      ...this.streams.map((stream) => stream.counter.family()),
+      ...streams.map((stream) => stream.counter.family()),
       {
         name: LOST_EVENTS_METRIC,
         help: 'Events of a perf_event_array counter lost before they were counted: its perf buffer or the exporter record queue was full',
         type: 'counter',
-        series: this.streams.map((stream) => ({
+        series: streams.map((stream) => ({
           labelNames: ['config', 'counter'],
           labelValues: [stream.attached.config.name, stream.counter.counter.name],
           value: stream.lost,
@@ -79,7 +93,11 @@ export class PerfEventCounters {
   }
 
   close(): void {
-    for (const timer of this.timers.splice(0)) timer.cancel();
-    for (const buffer of this.buffers.splice(0)) buffer.close();
+    for (const attached of [...this.configs.keys()]) this.stop(attached);
   }
+}
+
+function closeCounters({ buffers, timers }: ConfigCounters): void {
+  for (const timer of timers.splice(0)) timer.cancel();
+  for (const buffer of buffers.splice(0)) buffer.close();
 }

@@ -5,7 +5,7 @@ import { decodeRecord, SKIP, type DecoderRegistry, type MetricFamily, type SpanC
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { AttachedConfig } from '../bpf-runtime';
-import { StartupError } from '../config-loader';
+import { checkRingbufMaps } from './event-map-checks';
 import type { Logger } from '../logger';
 import { MonotonicToWallClock } from './monotonic-clock';
 import type { DecoderErrorSink } from './perf-event-counters';
@@ -28,71 +28,82 @@ interface SpanStream {
 }
 
 export class SpanStreams {
-  private readonly streams: SpanStream[];
-  private readonly buffers: EventBuffer[] = [];
+  /** By attached config: its spans and the ring buffers reading them. */
+  private readonly configs = new Map<AttachedConfig, { streams: SpanStream[]; buffers: EventBuffer[] }>();
   private readonly clock = new MonotonicToWallClock();
   private readonly emitter: SpanEmitter;
+  private readonly defaultService: string;
 
-  /** Creates a tracer provider per service, none when no config has spans. @throws Error on bad OTEL_* variables. */
+  /** Tracer providers are created per service as configs with spans start. */
   constructor(
-    attached: readonly AttachedConfig[],
     private readonly decoders: DecoderRegistry,
     private readonly log: Logger,
     env: NodeJS.ProcessEnv = process.env,
   ) {
     const warn = (message: string): void => log.warn(`OpenTelemetry: ${message}`);
-    const defaultService = env.OTEL_SERVICE_NAME || DEFAULT_SERVICE_NAME;
+    this.defaultService = env.OTEL_SERVICE_NAME || DEFAULT_SERVICE_NAME;
     this.emitter = new SpanEmitter(() => spanExportersFromEnv(env));
-    this.streams = attached.flatMap((entry) =>
-      entry.config.tracing.spans.map((span, index) => ({ attached: entry, index, span, service: span.service ?? defaultService, lost: 0 })),
-    );
-    if (this.streams.length === 0) return;
     // Export failures (collector down, bad endpoint) go to the SDK's error handler, which would print them
     // as JSON with a stack; one line each, like upstream's Go SDK prints them, is what operators need.
     setGlobalErrorHandler((error) => warn(error instanceof Error ? error.message : String(error)));
     diag.setLogger({ error: warn, warn, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
-    for (const stream of this.streams) this.emitter.tracer(stream.service);
   }
 
-  /** Opens the ring buffers. */
-  start(onDecoderError: DecoderErrorSink): void {
-    for (const stream of this.streams) {
-      const { config, object } = stream.attached;
-      const map = object.maps().find((info) => info.name === stream.span.ringbuf);
-      if (map?.type !== 'ringbuf') {
-        const { line, column } = stream.span.position;
-        throw new StartupError(
-          `${config.file}:${line}:${column}: tracing.spans[${stream.index}].ringbuf: map ${JSON.stringify(stream.span.ringbuf)} is a ${map?.type ?? 'missing'} map, not a ringbuf`,
-        );
+  /**
+   * Opens the ring buffers of one config's spans. Their services' tracer providers are created first, so bad
+   * exporter settings fail here. @throws Error on bad OTEL_* variables.
+   */
+  start(attached: AttachedConfig, onDecoderError: DecoderErrorSink): void {
+    checkRingbufMaps(attached);
+    const { config, object } = attached;
+    const streams = config.tracing.spans.map((span, index) => ({ attached, index, span, service: span.service ?? this.defaultService, lost: 0 }));
+    if (streams.length === 0) return;
+    for (const stream of streams) this.emitter.tracer(stream.service);
+    const buffers: EventBuffer[] = [];
+    try {
+      for (const stream of streams) {
+        const onRecord = (record: Uint8Array): void => {
+          try {
+            const decoded = decodeRecord(this.decoders, stream.span.labels, record);
+            if (decoded === SKIP) return;
+            const span = spanFromRecord(decoded, {
+              name: stream.span.name,
+              config: config.name,
+              monotonicToWallNs: (ns) => this.clock.toWallNs(ns),
+              nowNs: () => this.clock.nowNs(),
+            });
+            this.emitter.emit(stream.service, span);
+          } catch (error) {
+            onDecoderError(config.name, error instanceof Error ? error : new Error(String(error)));
+          }
+        };
+        buffers.push(object.openRingBuffer(stream.span.ringbuf, onRecord, (count) => (stream.lost += count)));
       }
-      const onRecord = (record: Uint8Array): void => {
-        try {
-          const decoded = decodeRecord(this.decoders, stream.span.labels, record);
-          if (decoded === SKIP) return;
-          const span = spanFromRecord(decoded, {
-            name: stream.span.name,
-            config: config.name,
-            monotonicToWallNs: (ns) => this.clock.toWallNs(ns),
-            nowNs: () => this.clock.nowNs(),
-          });
-          this.emitter.emit(stream.service, span);
-        } catch (error) {
-          onDecoderError(config.name, error instanceof Error ? error : new Error(String(error)));
-        }
-      };
-      this.buffers.push(object.openRingBuffer(stream.span.ringbuf, onRecord, (count) => (stream.lost += count)));
+    } catch (error) {
+      for (const buffer of buffers) buffer.close();
+      throw error;
     }
+    this.configs.set(attached, { streams, buffers });
+  }
+
+  /** Stops reading one config's ring buffers; spans already read are still exported. */
+  stop(attached: AttachedConfig): void {
+    const spans = this.configs.get(attached);
+    if (spans === undefined) return;
+    this.configs.delete(attached);
+    for (const buffer of spans.buffers) buffer.close();
   }
 
   /** Upstream has no such metric; without it spans dropped under load would go unnoticed. */
   families(): MetricFamily[] {
-    if (this.streams.length === 0) return [];
+    const streams = [...this.configs.values()].flatMap((spans) => spans.streams);
+    if (streams.length === 0) return [];
     return [
       {
         name: LOST_SPANS_METRIC,
         help: 'Span records read from a ring buffer but dropped because the exporter fell behind',
         type: 'counter',
-        series: this.streams.map((stream) => ({
+        series: streams.map((stream) => ({
           labelNames: ['config', 'span'],
           labelValues: [stream.attached.config.name, stream.span.name],
           value: stream.lost,
@@ -103,7 +114,7 @@ export class SpanStreams {
 
   /** Stops reading and sends every span still queued; a failed export is logged, shutdown goes on. */
   async close(): Promise<void> {
-    for (const buffer of this.buffers.splice(0)) buffer.close();
+    for (const attached of [...this.configs.keys()]) this.stop(attached);
     try {
       await this.emitter.shutdown();
     } catch (error) {

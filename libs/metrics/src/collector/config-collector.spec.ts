@@ -349,6 +349,17 @@ describe('ConfigCollector budget', () => {
     expect(host.lookups).toBe(1000);
   });
 
+  it('is idle only once the walk a scrape over budget left running has ended', async () => {
+    const { env, host } = slowHost();
+    host.slow = true;
+    const collector = collectorFor(IFACE_COUNTER, env, { budgetMs: 50 });
+    const source = new RecordedMapSource({ test: { packets_total: ifaceMap(indexes(500)) } });
+    expect((await collector.collect(source)).timedOut).toBe(true);
+    // The walk goes on decoding after the scrape gave up on it; idle() must not settle before it ends.
+    await collector.idle();
+    expect(host.lookups).toBe(500);
+  });
+
   it('stops waiting for a map read that does not end within the budget', async () => {
     const collector = collectorFor(IFACE_COUNTER, countingHost().env, { budgetMs: 20 });
     const stuck = { readMap: () => new Promise<never>(() => undefined) };

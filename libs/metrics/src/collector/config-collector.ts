@@ -185,6 +185,15 @@ export class ConfigCollector {
     return scrape;
   }
 
+  /**
+   * Settles once the scrapes queued so far have ended, an over-budget walk included: from then on this
+   * collector reads no map, so a reload may close the maps it read (call it once no new scrape can reach it).
+   */
+  async idle(): Promise<void> {
+    await this.running;
+    await this.unfinished;
+  }
+
   private async collectNow(source: MapSource): Promise<CollectResult> {
     const deadline = this.budgetMs > 0 ? performance.now() + this.budgetMs : Infinity;
     const walk = this.walk(source, { deadline });
