@@ -35,6 +35,10 @@ describe('the shipped service', () => {
     expect(settings.get('Service.ExecStart')).toEqual(['/usr/bin/ebpf_exporter $ARGS']);
   });
 
+  it('reloads with SIGHUP, as the exporter expects', () => {
+    expect(settings.get('Service.ExecReload')).toEqual(['/bin/kill -HUP $MAINPID']);
+  });
+
   it('rates as "OK" or better in systemd-analyze security (exposure at most 3.0 of 10)', async () => {
     const { stdout } = await execa('systemd-analyze', ['security', '--offline=true', '--no-pager', UNIT_FILE]);
     const exposure = Number(/Overall exposure level for ebpf-exporter\.service: ([\d.]+)/.exec(stdout)?.[1]);
