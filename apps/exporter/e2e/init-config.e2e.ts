@@ -1,7 +1,7 @@
 // `ebpf_exporter init`: a config scaffolded from a shipped object's BTF loads as it is and serves that
 // object's metrics from the real kernel; init never overwrites; a label layout broken by hand stops
 // --config.check before anything is loaded, naming the file, line and label with the struct's layout.
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ebpf-exporter-init-'));
   // syscalls: tp_btf, which this host and every kernel of the VM matrix attach; kfree_skb: a padded key.
-  for (const name of ['syscalls', 'kfree_skb']) copyFileSync(join(REPO_ROOT, 'examples', `${name}.bpf.o`), join(dir, `${name}.bpf.o`));
+  for (const name of ['syscalls', 'kfree_skb', 'oomkill']) copyFileSync(join(REPO_ROOT, 'examples', `${name}.bpf.o`), join(dir, `${name}.bpf.o`));
 });
 
 describe('ebpf_exporter init', () => {
@@ -29,6 +29,13 @@ describe('ebpf_exporter init', () => {
     expect(second.exitCode).toBe(1);
     expect(second.stderr.trim()).toBe(`ebpf_exporter: error: init: ${join(dir, 'syscalls.yaml')} already exists; not overwriting it`);
     expect(readFileSync(join(dir, 'syscalls.yaml'), 'utf8')).toBe(`${written}# edited by hand\n`);
+  });
+
+  it('writes nothing for an object without a map that could be a metric', async () => {
+    const result = await runExporter(['init', join(dir, 'oomkill.bpf.o')]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('looks like a counter or histogram (oom_kills_total: a perf_event_array map: not a counter or histogram');
+    expect(existsSync(join(dir, 'oomkill.yaml'))).toBe(false);
   });
 
   it('scaffolds a config that loads and serves the object metrics', async () => {

@@ -1,7 +1,6 @@
 // The layout check on real objects: testing/label-layouts.bpf.c compiled by clang for x86 and for arm64
 // (each against its own vmlinux.h), its BTF read by the addon, configs with every kind of mistake. Only
 // bpf_object__open runs, so no root and no kernel support is needed.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,16 +11,10 @@ import { labelsConfigYaml, type LabelRow } from '@ebpf-exporter/metrics/testing'
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkObjectLayouts } from './label-layouts';
 import type { Logger } from './logger';
+import { compileLabelLayouts } from './testing/label-layouts-object';
 
-const REPO_ROOT = join(import.meta.dirname, '../../..');
-const SOURCE = join(import.meta.dirname, 'testing/label-layouts.bpf.c');
 const ARCHES = ['x86', 'arm64'] as const;
 const objects = new Map<string, string>();
-
-function compile(arch: string, output: string): void {
-  const libbpf = execFileSync('pkg-config', ['--cflags', 'libbpf'], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
-  execFileSync('clang', ['-g', '-O2', '-target', 'bpf', `-D__TARGET_ARCH_${arch}`, `-I${REPO_ROOT}/include/${arch}`, ...libbpf, '-c', SOURCE, '-o', output]);
-}
 
 function mapTypesOf(path: string): MapTypes[] {
   const object = BpfObject.open(path);
@@ -36,7 +29,7 @@ beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'label-layouts-'));
   for (const arch of ARCHES) {
     objects.set(arch, join(dir, `label-layouts-${arch}.bpf.o`));
-    compile(arch, objects.get(arch) as string);
+    compileLabelLayouts(arch, objects.get(arch) as string);
   }
 }, 120_000);
 
