@@ -1,11 +1,12 @@
 // Live reload on the real kernel: SIGHUP and POST /-/reload against configs copied into a scratch
 // directory, which the tests edit as an operator would. What is checked comes from the kernel (bpftool's
 // program ids, the process's BPF descriptors) and from the exposition, never from the exporter's own log.
+import { execa } from 'execa';
 import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadedProgramIds, parseSamples, programsStillLoaded, REPO_ROOT, runExporter, startExporter, type RunningExporter } from './exporter-process';
+import { freePort, loadedProgramIds, parseSamples, programsStillLoaded, REPO_ROOT, runExporter, startExporter, type RunningExporter } from './exporter-process';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
 
@@ -41,7 +42,7 @@ async function reload(running: RunningExporter): Promise<{ status: number; body:
   return { status: response.status, body: await response.text() };
 }
 
-/** The process's descriptors of BPF programs, maps, links and perf events: what a leak would add to. */
+/** The process's descriptors of BPF programs, maps, links, perf events and epolls (perf and ring buffers poll one each): what a leak would add to. */
 function bpfDescriptors(pid: number): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
@@ -51,7 +52,7 @@ function bpfDescriptors(pid: number): Record<string, number> {
     } catch {
       continue; // closed between readdir and readlink
     }
-    const kind = /^anon_inode:(bpf-prog|bpf-map|bpf_link|\[perf_event\])$/.exec(target)?.[1];
+    const kind = /^anon_inode:(bpf-prog|bpf-map|bpf_link|\[perf_event\]|\[eventpoll\])$/.exec(target)?.[1];
     if (kind) counts[kind] = (counts[kind] ?? 0) + 1;
   }
   return counts;
@@ -208,6 +209,41 @@ describe('live reload', () => {
     expect(await programsStillLoaded(ids)).toEqual([]);
     expect(bpfDescriptors(pid)).toEqual(before);
     expect(programIds(await scrape(running), 'timers').length).toBe(ids.length);
+  });
+
+  it('opens perf buffers, ring buffers and their families with their configs, and closes them with them', async () => {
+    copyExample('signals');
+    copyExample('exec-trace');
+    // Spans go nowhere during the test: the batch is sent only at shutdown, to a port nobody listens on.
+    Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`, OTEL_BSP_SCHEDULE_DELAY: '600000' });
+    setNames('timers');
+    const running = await start().finally(() => {
+      delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+      delete process.env.OTEL_BSP_SCHEDULE_DELAY;
+    });
+    const pid = running.process.pid as number;
+    const before = bpfDescriptors(pid);
+
+    setNames('timers', 'signals', 'exec-trace');
+    expect(await reload(running)).toEqual({ status: 200, body: 'kept timers; added signals, exec-trace\n' });
+    const opened = bpfDescriptors(pid);
+    expect(opened['[perf_event]'] ?? 0).toBeGreaterThan(before['[perf_event]'] ?? 0);
+    // Children exiting make the kernel generate SIGCHLD, which the signals config counts from its perf buffer.
+    let counted = 0;
+    for (let attempt = 0; attempt < 50 && counted === 0; attempt++) {
+      await execa('true');
+      counted = total(await scrape(running), 'ebpf_exporter_signals_generated_total');
+    }
+    expect(counted).toBeGreaterThan(0);
+    const withEvents = await scrape(running);
+    expect(withEvents.some((s) => s.name === 'ebpf_exporter_perf_event_array_lost_events_total' && s.labels.config === 'signals')).toBe(true);
+    expect(withEvents.some((s) => s.name === 'ebpf_exporter_tracing_lost_spans_total' && s.labels.config === 'exec-trace')).toBe(true);
+
+    setNames('timers');
+    expect(await reload(running)).toEqual({ status: 200, body: 'kept timers; removed signals, exec-trace\n' });
+    const without = await scrape(running);
+    expect(without.some((s) => s.labels.config === 'signals' || s.labels.config === 'exec-trace')).toBe(false);
+    expect(bpfDescriptors(pid)).toEqual(before);
   });
 
   it('refuses --web.enable-lifecycle at startup when capabilities that loading needs are dropped', async () => {
