@@ -193,6 +193,21 @@ describe('checkLabelLayouts', () => {
     );
   });
 
+  it.each([
+    { value: '{ offset: 0, size: 8 }', expect: [] },
+    { value: '{ offset: 8, size: 4 }', expect: [] },
+    { value: '{ offset: 4, size: 4 }', expect: ['error metrics.counters[0].value: 4 bytes at offset 4 do not start a member of struct stats'] },
+    { value: '{ offset: 8, size: 8 }', expect: ['error metrics.counters[0].value: reads 8 bytes at offset 8, but member packets (u32, offset 8, 4 bytes) is 4 bytes'] },
+  ])('checks value $value against the struct value', ({ value, expect: expected }) => {
+    const config = parseConfig(`metrics:\n  counters:\n    - name: things_total\n      help: Things\n      value: ${value}\n`, 'things.yaml');
+    const stats = struct('stats', [
+      ['bytes', int(8)],
+      ['packets', int(4)],
+    ]);
+    const found = checkLabelLayouts(config, [mapTypes('things_total', int(4), { type: 'array', maxEntries: 1, value: stats, valueSize: 16 })]);
+    expect(found.map((finding) => `${finding.severity} ${finding.error.field}: ${finding.error.problem}`)).toEqual(expected);
+  });
+
   it('leaves perf_event_array counters alone: their labels read records, not keys', () => {
     const config = parseConfig(
       'metrics:\n  counters:\n    - name: things_total\n      help: Things\n      perf_event_array: true\n      labels:\n        - { name: x, size: 3, decoders: [{ name: uint }] }\n',

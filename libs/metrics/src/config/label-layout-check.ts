@@ -7,7 +7,7 @@ import type { BtfType, MapTypes } from '@ebpf-exporter/map-types';
 import { isExplicitPadding, leafMembers, paddingRanges, renderLayout, typeSpelling, type LeafMember, type PaddingRange } from './btf-layout';
 import { ConfigError } from './config-error';
 import { bucketLabelIndex, hasCpuLabel, ZERO_KEY_SIZE, type MetricKind } from './key-layout';
-import type { Config, LabelConfig, MapMetricConfig } from './types';
+import type { Config, LabelConfig, MapMetricConfig, ValueField } from './types';
 
 export interface LayoutFinding {
   severity: 'error' | 'warning';
@@ -194,7 +194,32 @@ export function checkLabelLayouts(config: Config, maps: readonly MapTypes[]): La
   const byName = new Map(maps.map((map) => [map.name, map]));
   return metricUses(config).flatMap((use) => {
     const map = byName.get(use.metric.map);
-    return map?.key ? checkMetric(config, use, map, map.key) : [];
+    const keyFindings = map?.key ? checkMetric(config, use, map, map.key) : [];
+    return map?.value?.kind === 'struct' ? [...keyFindings, ...checkValueFields(config, use, map.value)] : keyFindings;
+  });
+}
+
+/** `value` and `sum` fields of a struct value: each must be one whole integer member of it. */
+function checkValueFields(config: Config, use: MetricUse, value: BtfType): LayoutFinding[] {
+  const leaves = leafMembers(value);
+  const layout = renderLayout(value);
+  const sum = 'sum' in use.metric ? (use.metric as { sum?: ValueField }).sum : undefined;
+  const fields = [...(use.metric.valueGiven ? [{ field: 'value', read: use.metric.value }] : []), ...(sum ? [{ field: 'sum', read: sum }] : [])];
+  return fields.flatMap(({ field, read }) => {
+    const member = leaves.find((leaf) => leaf.offset === read.offset);
+    const add = (severity: 'error' | 'warning', problem: string): LayoutFinding => ({
+      severity,
+      metric: use.path,
+      layout,
+      error: new ConfigError(config.file, use.metric.position.line, use.metric.position.column, `${use.path}.${field}`, problem),
+    });
+    if (!member) return [add('error', `${plural(read.size, 'byte')} at offset ${read.offset} do not start a member of ${value.name}`)];
+    if (member.size !== read.size) return [add('error', `reads ${plural(read.size, 'byte')} at offset ${read.offset}, but member ${describeLeaf(member)} is ${plural(member.size, 'byte')}`)];
+    const signed = member.type.kind === 'int' && member.type.signed;
+    if (signed !== read.signed && use.kind === 'counter' && field === 'value' && signed) {
+      return [add('warning', `member ${describeLeaf(member)} is signed: a gauge reading it wants signed: true`)];
+    }
+    return [];
   });
 }
 
