@@ -48,6 +48,27 @@ fi
 source scripts/node-runtime.sh
 NX_DAEMON=false npx nx run-many -t build --outputStyle=static
 
+# --- virtme-ng for the VM kernel matrix (vm/, #13) ---------------------------------------------------
+# Debian's virtme-ng package (sid, Architecture: all) unpacked under /opt/virtme-ng with wrappers in
+# /opt/virtme-ng/bin (not on PATH: `./vm/run --engine vng` finds it there). Bookworm has no virtme-ng;
+# its dependencies are bookworm packages for Debian's own python3 (the wrappers run /usr/bin/python3).
+install_virtme_ng() {
+  local deps=(python3-argcomplete python3-requests file kmod kbd util-linux-extra iproute2 busybox-static)
+  local need=()
+  for pkg in "${deps[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
+  done
+  if [ "${#need[@]}" -gt 0 ]; then
+    echo "setup.sh: installing ${need[*]} (virtme-ng dependencies)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+  [ -x /opt/virtme-ng/bin/vng ] && /opt/virtme-ng/bin/vng --version >/dev/null 2>&1 && return 0
+  node --import ./node_modules/tsx/dist/loader.mjs vm/src/install-virtme-ng.ts /opt/virtme-ng
+}
+install_virtme_ng
+# --- end virtme-ng ------------------------------------------------------------------------------------
+
 if [ "${1:-}" = "--run" ]; then
   shift
   exec ./ebpf_exporter --config.dir=examples --config.names="${DEFAULT_EXAMPLES:-timers,biolatency,percpu-softirq}" "$@"

@@ -1,13 +1,42 @@
 import { release } from 'node:os';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { KernelUnavailableError, latestStableTag, mainlinePackages, newestPackage, resolveKernel } from './kernel-sources.ts';
+import { cacheRoot } from './guest-runner.ts';
+import { KernelUnavailableError, latestStableTag, mainlinePackages, newestFirst, kernelLayout, resolveKernel } from './kernel-sources.ts';
 
-describe('newestPackage', () => {
+describe('newestFirst', () => {
   it('compares the numbers in package names numerically', () => {
     const names = ['linux-image-6.1.0-9-amd64', 'linux-image-6.1.0-56-amd64', 'linux-image-6.1.0-10-amd64', 'linux-image-6.1.0-56-cloud-amd64'];
-    expect(newestPackage(names, /^linux-image-6\.1\.0-\d+-amd64$/)).toBe('linux-image-6.1.0-56-amd64');
-    expect(newestPackage(names, /^linux-image-5/)).toBeUndefined();
+    expect(newestFirst(names, /^linux-image-6\.1\.0-\d+-amd64$/)).toEqual(['linux-image-6.1.0-56-amd64', 'linux-image-6.1.0-10-amd64', 'linux-image-6.1.0-9-amd64']);
+    expect(newestFirst(names, /^linux-image-5/)).toEqual([]);
+  });
+
+  it('orders 7.2.13+deb14 after 7.2.12+deb13 and 7.3.4 after 7.3', () => {
+    expect(newestFirst(['linux-image-7.2.12+deb13-amd64', 'linux-image-7.2.13+deb14-amd64'], /^linux-image-7\.2\./)[0]).toBe('linux-image-7.2.13+deb14-amd64');
+  });
+});
+
+describe('kernelLayout', () => {
+  it('finds /boot/vmlinuz-* with /lib/modules (bookworm and older)', () => {
+    expect(kernelLayout('/r', ['config-6.1.0-57-amd64', 'vmlinuz-6.1.0-57-amd64'], ['6.1.0-57-amd64'], [])).toEqual({
+      bzImage: '/r/boot/vmlinuz-6.1.0-57-amd64',
+      modulesDir: '/r/lib/modules/6.1.0-57-amd64',
+    });
+  });
+
+  it('finds /boot/vmlinuz-* with /usr/lib/modules (trixie, 6.16 to 6.18)', () => {
+    expect(kernelLayout('/r', ['vmlinuz-6.16.12+deb13-amd64'], [], ['6.16.12+deb13-amd64'])).toEqual({
+      bzImage: '/r/boot/vmlinuz-6.16.12+deb13-amd64',
+      modulesDir: '/r/usr/lib/modules/6.16.12+deb13-amd64',
+    });
+  });
+
+  it('finds /usr/lib/modules/<release>/vmlinuz (split linux-binary/linux-modules packages, 6.19+)', () => {
+    expect(kernelLayout('/r', [], [], ['7.2.13+deb14-amd64'])).toEqual({
+      bzImage: '/r/usr/lib/modules/7.2.13+deb14-amd64/vmlinuz',
+      modulesDir: '/r/usr/lib/modules/7.2.13+deb14-amd64',
+    });
+    expect(kernelLayout('/r', [], [], [])).toBeUndefined();
   });
 });
 
@@ -39,13 +68,13 @@ describe('resolveKernel on this machine', () => {
   const hostImage = existsSync(`/boot/vmlinuz-${release()}`) || existsSync(`/lib/modules/${release()}/vmlinuz`);
 
   it.skipIf(hostImage)('reports the host kernel as not available, saying why', async () => {
-    const resolving = resolveKernel({ id: 'host', version: 'host', arch: 'x86_64', source: { type: 'host' } });
+    const resolving = resolveKernel({ id: 'host', version: 'host', arch: 'x86_64', source: { type: 'host' } }, cacheRoot());
     await expect(resolving).rejects.toBeInstanceOf(KernelUnavailableError);
     await expect(resolving).rejects.toThrow(`no bootable image of the running kernel ${release()}`);
   });
 
   it('reports a Debian package that apt does not know as not available', async () => {
-    const resolving = resolveKernel({ id: 'x', version: '9.9', arch: 'x86_64', source: { type: 'debian', package: /^linux-image-9\.9\.0-\d+-amd64$/ } });
+    const resolving = resolveKernel({ id: 'x', version: '9.9', arch: 'x86_64', source: { type: 'debian', package: /^linux-image-9\.9\.0-\d+-amd64$/ } }, cacheRoot());
     await expect(resolving).rejects.toThrow(/no package matching \/\^linux-image-9\\.9/);
   }, 30_000);
 });

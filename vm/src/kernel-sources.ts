@@ -2,6 +2,7 @@ import { access, readdir, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { debianApt, splitKernelPackages } from './debian-apt.ts';
 import type { KernelSpec } from './kernel-matrix.ts';
 
 /** A kernel that cannot be booted on this machine; the message says why. Never a silent pass. */
@@ -22,10 +23,10 @@ export interface ResolvedKernel {
 export const UBUNTU_MAINLINE_URL = 'https://kernel.ubuntu.com/mainline/';
 const FETCH_TIMEOUT_MS = 20_000;
 
-export async function resolveKernel(spec: KernelSpec): Promise<ResolvedKernel> {
+export async function resolveKernel(spec: KernelSpec, cacheRoot: string): Promise<ResolvedKernel> {
   switch (spec.source.type) {
     case 'debian':
-      return resolveDebianKernel(spec.source.package);
+      return resolveDebianKernel(spec.source.package, cacheRoot);
     case 'ubuntu-mainline':
       return resolveUbuntuMainlineKernel(spec.source.tag);
     case 'host':
@@ -33,36 +34,55 @@ export async function resolveKernel(spec: KernelSpec): Promise<ResolvedKernel> {
   }
 }
 
-/** Picks the highest package name, comparing the numbers in it numerically (6.1.0-9 < 6.1.0-10). */
-export function newestPackage(names: string[], pattern: RegExp): string | undefined {
+/** Newest first, comparing the numbers in package names numerically. */
+export function newestFirst(names: string[], pattern: RegExp): string[] {
   const collator = new Intl.Collator('en', { numeric: true });
-  return names.filter((name) => pattern.test(name)).sort(collator.compare).at(-1);
+  return names.filter((name) => pattern.test(name)).sort(collator.compare).reverse();
 }
 
-async function resolveDebianKernel(pattern: RegExp): Promise<ResolvedKernel> {
-  const { stdout } = await execa('apt-cache', ['pkgnames', 'linux-image-']);
-  const name = newestPackage(stdout.split('\n'), pattern);
-  if (!name) {
-    throw new KernelUnavailableError(`no package matching /${pattern.source}/ in apt's lists (run apt-get update)`);
+async function resolveDebianKernel(pattern: RegExp, cacheRoot: string): Promise<ResolvedKernel> {
+  const apt = await debianApt(cacheRoot);
+  // pkgnames also lists names that are only referenced (no version in any suite): take the newest real one.
+  for (const name of newestFirst((await apt.cache(['pkgnames', 'linux-image-'])).split('\n'), pattern)) {
+    const record = await apt.cache(['show', '--no-all-versions', name]).catch(() => '');
+    const version = /^Version: (.+)$/m.exec(record)?.[1];
+    if (!version) continue;
+    const packages = [`${name}=${version}`, ...splitKernelPackages(/^Depends: (.+)$/m.exec(record)?.[1] ?? '').map((dependency) => `${dependency}=${version}`)];
+    return {
+      key: `${name}_${version}`,
+      async unpack(workDir) {
+        await apt.download(packages, workDir);
+        const debs = (await readdir(workDir)).filter((file) => file.endsWith('.deb')).map((file) => join(workDir, file));
+        if (debs.length !== packages.length) throw new KernelUnavailableError(`apt-get download ${packages.join(' ')} produced ${debs.length} .deb files`);
+        return unpackDebs(workDir, debs);
+      },
+    };
   }
-  return {
-    key: name,
-    async unpack(workDir) {
-      await execa('apt-get', ['download', '-q', name], { cwd: workDir });
-      const deb = (await readdir(workDir)).find((file) => file.startsWith(`${name}_`) && file.endsWith('.deb'));
-      if (!deb) throw new KernelUnavailableError(`apt-get download ${name} produced no .deb`);
-      return unpackDebs(workDir, [join(workDir, deb)]);
-    },
-  };
+  throw new KernelUnavailableError(`no package matching /${pattern.source}/ in the Debian suites ${cacheRoot}/apt/sources.list lists`);
+}
+
+/**
+ * Where a kernel package keeps its image and modules: the image in `/boot/vmlinuz-<release>` (up to
+ * 6.18) or `/usr/lib/modules/<release>/vmlinuz` (6.19+), the modules in `/lib/modules/<release>` (up to
+ * 6.12) or `/usr/lib/modules/<release>` (trixie's merged /usr, 6.16+).
+ */
+export function kernelLayout(root: string, bootFiles: string[], libModuleReleases: string[], usrModuleReleases: string[]): UnpackedKernel | undefined {
+  const bootImage = bootFiles.find((file) => file.startsWith('vmlinuz-'));
+  const kernelRelease = bootImage?.slice('vmlinuz-'.length) ?? usrModuleReleases[0];
+  if (!kernelRelease) return undefined;
+  const modulesDir = libModuleReleases.includes(kernelRelease) ? join(root, 'lib', 'modules', kernelRelease) : join(root, 'usr', 'lib', 'modules', kernelRelease);
+  return { bzImage: bootImage ? join(root, 'boot', bootImage) : join(modulesDir, 'vmlinuz'), modulesDir };
 }
 
 async function unpackDebs(workDir: string, debs: string[]): Promise<UnpackedKernel> {
   const root = join(workDir, 'root');
   for (const deb of debs) await execa('dpkg-deb', ['-x', deb, root]);
-  const bzImage = (await readdir(join(root, 'boot'))).find((file) => file.startsWith('vmlinuz-'));
-  if (!bzImage) throw new KernelUnavailableError(`${debs.join(', ')} holds no boot/vmlinuz-*`);
-  const kernelRelease = bzImage.slice('vmlinuz-'.length);
-  return { bzImage: join(root, 'boot', bzImage), modulesDir: join(root, 'lib', 'modules', kernelRelease) };
+  const list = (folder: string) => readdir(join(root, folder)).catch(() => [] as string[]);
+  const layout = kernelLayout(root, await list('boot'), await list('lib/modules'), await list('usr/lib/modules'));
+  if (!layout || !(await exists(layout.bzImage)) || !(await exists(layout.modulesDir))) {
+    throw new KernelUnavailableError(`${debs.join(', ')} holds no boot/vmlinuz-* or usr/lib/modules/*/vmlinuz with its modules`);
+  }
+  return layout;
 }
 
 async function fetchText(url: string): Promise<string> {
