@@ -111,7 +111,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     countDecoderError(config);
     log.debug(`config ${config}: event record skipped: ${error.message}`);
   });
-  const scraper = new Scraper({
+  const scraper: Scraper = new Scraper({
     decoders,
     processMetrics: new ProcessMetrics(),
     eventMetrics: events,
@@ -124,7 +124,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
     reloadStatus: () => configSet.status(),
   });
   countDecoderError = (config) => scraper.countDecoderError(config);
-  const configSet = new LiveConfigs({
+  const configSet: LiveConfigs = new LiveConfigs({
     configDir: flags.configDir,
     configNames: flags.configNames,
     btfPath: flags.btfPath,
