@@ -18,6 +18,9 @@ constexpr int kEnotsupp = 524;
 // many-CPU machine does not allocate hundreds of MiB for a few entries.
 constexpr size_t kInitialReadBytes = 4 << 20;
 constexpr size_t kMinInitialEntries = 256;
+// Room past a read's cap: a batch returns whole hash buckets, so a bucket that straddles the cap needs more
+// room than is left below it; the entries past the cap are dropped once read.
+constexpr size_t kCapSlackEntries = 256;
 
 // malloc'd key and value arrays handed to JS as Buffers without a copy.
 class DumpBuffers {
@@ -140,9 +143,19 @@ class MapReadWorker : public Napi::AsyncWorker {
 
   bool Capped() const { return request_.max_entries != 0 && request_.max_entries < layout_.max_entries; }
 
+  // The most entries the buffers may grow to: a capped read may overshoot its cap by a bucket.
+  size_t Bound() const { return Capped() ? Limit() + kCapSlackEntries : Limit(); }
+
   bool Grow() {
-    if (dump_.capacity() >= Limit()) return false;
-    return dump_.Reserve(std::min<size_t>(dump_.capacity() * 2, Limit()));
+    if (dump_.capacity() >= Bound()) return false;
+    return dump_.Reserve(std::min<size_t>(dump_.capacity() * 2, Bound()));
+  }
+
+  // A capped read that reached its cap: keep exactly the cap's worth; there may be more.
+  int StopAtCap() {
+    dump_.count = std::min(dump_.count, Limit());
+    truncated_ = true;
+    return 0;
   }
 
   // Returns 0 when the whole map was read, else a positive errno.
@@ -152,11 +165,9 @@ class MapReadWorker : public Napi::AsyncWorker {
     size_t per_call = request_.batch_size != 0 ? request_.batch_size : SIZE_MAX;
     bool first = true;
     for (;;) {
-      if (dump_.count == dump_.capacity() && !Grow()) {
-        // Full at the request's cap: there may be more (a full map at its own size holds no more).
-        truncated_ = Capped() && dump_.count == Limit();
-        return 0;
-      }
+      if (Capped() && dump_.count >= Limit()) return StopAtCap();
+      // Full at the map's own size: it holds no more.
+      if (dump_.count == dump_.capacity() && !Grow()) return 0;
       size_t room = dump_.capacity() - dump_.count;
       __u32 batch = static_cast<__u32>(std::min(per_call, room));
       int ret = bpf_map_lookup_batch(fd_, first ? nullptr : in_batch.data(), out_batch.data(),
@@ -171,6 +182,8 @@ class MapReadWorker : public Napi::AsyncWorker {
         if (per_call < room) {
           per_call *= 2;
         } else if (!Grow()) {
+          // A bucket longer than the slack past the cap: what was read is the cap's worth and more exists.
+          if (Capped()) return StopAtCap();
           return ENOSPC;
         }
         continue;
