@@ -85,6 +85,6 @@ describe('kernels that cannot be booted here', () => {
   it('names the unknown kernel id and lists the known ones', async () => {
     const result = await execa(VM_RUN, ['--kernel', '4.4', '--', 'true'], { reject: false });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toBe('vm/run: unknown kernel id "4.4"; known: 6.1, 6.12, host, 5.15, 6.6, mainline');
+    expect(result.stderr).toBe('vm/run: unknown kernel id "4.4"; known: 5.10, 6.1, 6.12, 6.16, 6.18, 7.2, 7.3, host, 5.15, 6.6, mainline');
   });
 });

@@ -98,7 +98,15 @@ describe('startup errors', () => {
   it('malformed YAML', async () => expectOneLineError(await run('malformed'), 'malformed.yaml:5:1'));
   it('an unknown decoder', async () => expectOneLineError(await run('bad-decoder'), 'bad-decoder.yaml:9:', 'decoders[0]', 'unit'));
   it('an unknown bucket type', async () => expectOneLineError(await run('bad-bucket'), 'bad-bucket.yaml:5:', 'bucket_type', 'exp3'));
-  it('label sizes that do not add up to the key size', async () => expectOneLineError(await run('bad-sizes'), 'bad-sizes', 'events_total', '8', '4'));
+  it('label sizes that do not add up to the key size, with the key type from BTF printed after the error', async () => {
+    const result = await run('bad-sizes');
+    expect(result.exitCode).toBe(1);
+    const errorLine = result.stderr.split('\n').find((line) => line.includes('error:')) ?? '';
+    expect(errorLine).toContain('config bad-sizes');
+    expect(result.stderr).toContain('events_total');
+    expect(result.stderr).toContain('__u32 key');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
   it('an object the verifier rejects', async () => expectOneLineError(await run('reject'), 'config reject', 'reject.bpf.o'));
   it('a --btf.path that does not exist', async () => expectOneLineError(await run('good', '--btf.path=/nonexistent/vmlinux'), '--btf.path: /nonexistent/vmlinux does not exist'));
   it('a YAML path that is a directory', async () =>
