@@ -20,8 +20,10 @@ const git = (...args) => {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: [join(root, 'apps/exporter/src/main.ts')],
-  outfile: join(out, 'main.mjs'),
+  // The password-check worker is a file of its own: a worker thread starts from a file (password-verifier.ts).
+  entryPoints: { main: join(root, 'apps/exporter/src/main.ts'), 'bcrypt-worker': join(root, 'apps/exporter/src/bcrypt-worker.ts') },
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -42,7 +42,7 @@ export async function buildDeb(options: BuildDebOptions = {}): Promise<BuiltDeb>
   const nodeBinary = options.nodeBinary ?? process.execPath;
   const nodeVersion = await supportedNodeVersion(nodeBinary);
   const exporterDist = join(REPO_ROOT, 'dist/apps/exporter');
-  for (const built of ['main.mjs', 'main.mjs.map', 'bpf_native.node', 'dashboard/index.html']) {
+  for (const built of ['main.mjs', 'main.mjs.map', 'bcrypt-worker.mjs', 'bpf_native.node', 'dashboard/index.html']) {
     if (!existsSync(join(exporterDist, built))) throw new Error(`${join(exporterDist, built)} is missing: run \`npx nx build exporter\` first`);
   }
   const version = (JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -59,7 +59,7 @@ export async function buildDeb(options: BuildDebOptions = {}): Promise<BuiltDeb>
 
     await put(join(DEBIAN_DIR, 'ebpf_exporter'), INSTALL_PATHS.launcher, 0o755);
     await put(nodeBinary, `${INSTALL_PATHS.libDir}/node`, 0o755);
-    for (const file of ['main.mjs', 'main.mjs.map']) await put(join(exporterDist, file), `${INSTALL_PATHS.libDir}/${file}`, 0o644);
+    for (const file of ['main.mjs', 'main.mjs.map', 'bcrypt-worker.mjs', 'bcrypt-worker.mjs.map']) await put(join(exporterDist, file), `${INSTALL_PATHS.libDir}/${file}`, 0o644);
     // A shared object is 0644 in Debian; node dlopens it all the same.
     await put(join(exporterDist, 'bpf_native.node'), `${INSTALL_PATHS.libDir}/bpf_native.node`, 0o644);
     // Debug symbols stay in the build tree; .dynsym (what Node and dlopen resolve) is kept by --strip-unneeded.

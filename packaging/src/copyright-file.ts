@@ -82,10 +82,10 @@ export function renderCopyright(inputs: CopyrightInputs): string {
     ].join('\n'),
     ['Files: *', 'Copyright: ebpf-exporter-ts contributors', 'License: MIT'].join('\n'),
     [
-      'Files: usr/lib/ebpf-exporter/main.mjs usr/lib/ebpf-exporter/main.mjs.map',
+      'Files: usr/lib/ebpf-exporter/main.mjs usr/lib/ebpf-exporter/main.mjs.map usr/lib/ebpf-exporter/bcrypt-worker.mjs usr/lib/ebpf-exporter/bcrypt-worker.mjs.map',
       'Copyright: ebpf-exporter-ts contributors and the authors of the npm packages listed below',
       'License: MIT',
-      `Comment: main.mjs is an esbuild bundle that also contains these npm packages, each under its own license:\n${continuation(bundledList)}`,
+      `Comment: main.mjs and bcrypt-worker.mjs are esbuild bundles that also contain these npm packages, each under its own license:\n${continuation(bundledList)}`,
     ].join('\n'),
     [
       'Files: usr/lib/ebpf-exporter/node',

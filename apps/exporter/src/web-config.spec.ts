@@ -39,13 +39,72 @@ describe('parseWebConfig', () => {
     ['basic_auth_users:\n  alice: $2y$03$B1vs.cSJCZJMbMlFaESozuMVEbqupYiv/1qT4s4m1aLY7Riix6eKq\n', 'cost 04 to 31'],
     ['basic_auth_users:\n  alice: $2y$10$B1vs.cSJCZJMbMlFaESozuMVEbqupYiv/1qT4s4m1aLY7Riix6eKq0\n', '60 characters'],
     ['basic_auth_users: [\n', 'web.yml:'],
+    ['bogus_key: 1\n', 'web.yml:1:1: bogus_key: unknown key (the top level has tls_server_config, http_server_config, basic_auth_users, rate_limit)'],
+    ['basic_auth_user:\n  alice: x\n', 'web.yml:1:1: basic_auth_user: unknown key'],
+    ['tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  bogus: 1\n', 'web.yml:4:3: tls_server_config.bogus: unknown key (tls_server_config has cert_file,'],
+    ['http_server_config:\n  http2: maybe\n', 'web.yml:2:10: http_server_config.http2: must be true or false'],
+    ['http_server_config:\n  headerz: {}\n', 'web.yml:2:3: http_server_config.headerz: unknown key'],
+    ['- a\n', 'web.yml:1:1: web config: must be a mapping'],
+    ['rate_limit:\n  interval: 1s\n  bust: 3\n', 'web.yml:3:3: rate_limit.bust: unknown key (rate_limit has interval, burst)'],
+    ['rate_limit:\n  interval: soon\n  burst: 3\n', 'web.yml:2:13: rate_limit.interval:'],
+    ['rate_limit:\n  interval: 1s\n', 'web.yml:2:3: rate_limit.burst: must be a whole number of at least 1 when interval is set'],
+    ['rate_limit:\n  interval: 1s\n  burst: 0\n', 'web.yml:3:10: rate_limit.burst: must be a whole number of at least 1'],
   ])('rejects %j', (text, message) => {
     expect(() => parseWebConfig(text, file)).toThrow(WebConfigError);
     expect(() => parseWebConfig(text, file)).toThrow(message);
   });
 });
 
+describe('parseWebConfig rate_limit', () => {
+  it('reads interval as a Go duration and burst as a count', () => {
+    expect(parseWebConfig('rate_limit:\n  interval: 250ms\n  burst: 5\n', file).rateLimit).toEqual({ intervalMs: 250, burst: 5 });
+  });
+
+  it('has no limit with interval 0 or missing, as exporter-toolkit', () => {
+    expect(parseWebConfig('rate_limit:\n  interval: 0s\n  burst: 5\n', file).rateLimit).toBeUndefined();
+    expect(parseWebConfig('rate_limit:\n  burst: 5\n', file).rateLimit).toBeUndefined();
+  });
+
+  it('takes http2 and prefer_server_cipher_suites, which change nothing here', () => {
+    expect(parseWebConfig('http_server_config:\n  http2: false\n', file).headers).toEqual({});
+    expect(parseWebConfig('tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  prefer_server_cipher_suites: true\n', file).https).toBeDefined();
+  });
+});
+
 describe('accessControl', () => {
+  it('answers 429 once the rate_limit bucket is empty, before checking credentials', async () => {
+    const compared: string[] = [];
+    const config = parseWebConfig(`basic_auth_users:\n  alice: ${bcrypt.hashSync('wonderland', 4)}\nrate_limit:\n  interval: 1h\n  burst: 2\n`, file);
+    const app = Fastify();
+    app.addHook('onRequest', accessControl(config, { compare: async (password, hash) => (compared.push(password), bcrypt.compare(password, hash)) }));
+    app.get('/', async () => 'ok');
+    expect((await app.inject({ url: '/', headers: auth('alice', 'wonderland') })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/', headers: auth('alice', 'wrong') })).statusCode).toBe(401);
+    const limited = await app.inject({ url: '/', headers: auth('alice', 'guess') });
+    expect(limited.statusCode).toBe(429);
+    expect(compared).toEqual(['wonderland', 'wrong']);
+  });
+
+  it('checks a password once and then takes the pair from its short memory', async () => {
+    const compared: string[] = [];
+    const config = parseWebConfig(`basic_auth_users:\n  alice: ${bcrypt.hashSync('wonderland', 4)}\n`, file);
+    const app = Fastify();
+    app.addHook('onRequest', accessControl(config, { compare: async (password, hash) => (compared.push(password), bcrypt.compare(password, hash)) }));
+    app.get('/', async () => 'ok');
+    for (let i = 0; i < 3; i++) expect((await app.inject({ url: '/', headers: auth('alice', 'wonderland') })).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await app.inject({ url: '/', headers: auth('alice', 'wrong') })).statusCode).toBe(401);
+    // Failures are never remembered: each wrong guess costs the guesser a bcrypt check.
+    expect(compared).toEqual(['wonderland', 'wrong', 'wrong']);
+  });
+
+  it('answers 401 when the password check itself fails', async () => {
+    const config = parseWebConfig(`basic_auth_users:\n  alice: ${bcrypt.hashSync('wonderland', 4)}\n`, file);
+    const app = Fastify();
+    app.addHook('onRequest', accessControl(config, { compare: () => Promise.reject(new Error('worker died')) }));
+    app.get('/', async () => 'ok');
+    expect((await app.inject({ url: '/', headers: auth('alice', 'wonderland') })).statusCode).toBe(401);
+  });
+
   it('answers 401 without valid basic auth and serves with it', async () => {
     const config = parseWebConfig(`basic_auth_users:\n  alice: ${bcrypt.hashSync('wonderland', 4)}\nhttp_server_config:\n  headers:\n    X-Frame-Options: deny\n`, file);
     const app = Fastify();

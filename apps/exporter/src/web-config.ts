@@ -1,16 +1,18 @@
 // `--web.config.file`: TLS and basic authentication in the Prometheus exporter-toolkit format, so the
 // web config files users already have for node_exporter and upstream work here unchanged.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerOptions } from 'node:https';
 import { dirname, resolve } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import bcrypt from 'bcryptjs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
+import { parseGoDuration } from '@ebpf-exporter/metrics';
 import { describeFileError } from './file-errors';
+import { PasswordVerifier, type PasswordCheck } from './password-verifier';
+import { RateLimiter } from './rate-limiter';
 import { tlsMaterialProblem, type TlsFile } from './tls-material';
 import { unknownUserHashes } from './unknown-user-hashes';
+import { VerifiedCredentials } from './verified-credentials';
 
 const CLIENT_AUTH_TYPES = ['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'] as const;
 type ClientAuthType = (typeof CLIENT_AUTH_TYPES)[number];
@@ -26,7 +28,26 @@ export interface WebConfig {
   clientAuth: ClientAuthType;
   basicAuthUsers: Map<string, string>;
   headers: Record<string, string>;
+  /** exporter-toolkit's rate_limit: a token every intervalMs, at most burst at once. */
+  rateLimit?: { intervalMs: number; burst: number };
 }
+
+/**
+ * The keys exporter-toolkit reads, by section. A key outside these is refused as it is there: a typo such
+ * as `basic_auth_user:` would otherwise serve metrics without authentication. Keys it has that this server
+ * does not implement are refused by name too, rather than silently weakening what the file asks for
+ * (client_allowed_sans ignored would let any certificate of the CA in). `prefer_server_cipher_suites` has
+ * no effect in Go either, and `http2` is read and ignored: this server speaks HTTP/1.1 only.
+ */
+const KNOWN_KEYS: Record<string, { known: readonly string[]; unsupported: readonly string[] }> = {
+  '': { known: ['tls_server_config', 'http_server_config', 'basic_auth_users', 'rate_limit'], unsupported: [] },
+  tls_server_config: {
+    known: ['cert_file', 'key_file', 'client_auth_type', 'client_ca_file', 'min_version', 'max_version', 'prefer_server_cipher_suites'],
+    unsupported: ['cert', 'key', 'client_ca', 'cipher_suites', 'curve_preferences', 'client_allowed_sans'],
+  },
+  http_server_config: { known: ['headers', 'http2'], unsupported: [] },
+  rate_limit: { known: ['interval', 'burst'], unsupported: [] },
+};
 
 export class WebConfigError extends Error {}
 
@@ -58,6 +79,18 @@ class WebConfigReader {
     return node;
   }
 
+  /** Refuses keys the section does not have (see KNOWN_KEYS). */
+  keys(map: YAMLMap | undefined, section: string): void {
+    const { known, unsupported } = KNOWN_KEYS[section] as (typeof KNOWN_KEYS)[string];
+    for (const pair of map?.items ?? []) {
+      const keyNode = pair.key as YamlNode | null;
+      const key = String(isScalar(keyNode) ? keyNode.value : keyNode);
+      const field = section ? `${section}.${key}` : key;
+      if (unsupported.includes(key)) this.fail(keyNode, field, 'is not supported by this exporter');
+      if (!known.includes(key)) this.fail(keyNode, field, `unknown key (${section ? `${section} has` : 'the top level has'} ${known.join(', ')})`);
+    }
+  }
+
   string(map: YAMLMap | undefined, key: string, field: string): { value: string; node: YamlNode } | undefined {
     const node = map?.get(key, true) as YamlNode | undefined;
     if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
@@ -81,7 +114,10 @@ class WebConfigReader {
 export function parseWebConfig(text: string, file: string): WebConfig {
   // Typed, so that its fail() (never) narrows what follows a refusal.
   const reader: WebConfigReader = new WebConfigReader(file, text);
+  if (reader.root && !isMap(reader.root)) reader.fail(reader.root, 'web config', 'must be a mapping');
+  reader.keys((reader.root as YAMLMap | null) ?? undefined, '');
   const tls = reader.section(reader.root, 'tls_server_config', '');
+  reader.keys(tls, 'tls_server_config');
   const config: WebConfig = { clientAuth: 'NoClientCert', basicAuthUsers: new Map(), headers: {} };
   if (tls) {
     const field = 'tls_server_config';
@@ -123,9 +159,37 @@ export function parseWebConfig(text: string, file: string): WebConfig {
     if (!BCRYPT_HASH.test(hash)) reader.fail(node ?? users ?? null, `basic_auth_users.${user}`, 'must be a bcrypt hash ($2a$, $2b$ or $2y$, cost 04 to 31, 60 characters)');
     config.basicAuthUsers.set(user, hash);
   }
-  const headers = reader.section(reader.section(reader.root, 'http_server_config', '') ?? null, 'headers', 'http_server_config');
+  const http = reader.section(reader.root, 'http_server_config', '');
+  reader.keys(http, 'http_server_config');
+  const http2 = http?.get('http2', true) as YamlNode | undefined;
+  if (http2 !== undefined && !(isScalar(http2) && (typeof http2.value === 'boolean' || http2.value === null))) reader.fail(http2, 'http_server_config.http2', 'must be true or false');
+  const headers = reader.section(http ?? null, 'headers', 'http_server_config');
   for (const pair of headers?.items ?? []) config.headers[String((pair.key as { value?: unknown })?.value)] = String((pair.value as { value?: unknown })?.value);
+  const rateLimit = readRateLimit(reader);
+  if (rateLimit) config.rateLimit = rateLimit;
   return config;
+}
+
+/** rate_limit as exporter-toolkit reads it: no limit while interval is 0 or missing. */
+function readRateLimit(reader: WebConfigReader): WebConfig['rateLimit'] {
+  const section = reader.section(reader.root, 'rate_limit', '');
+  reader.keys(section, 'rate_limit');
+  if (!section) return undefined;
+  const interval = reader.string(section, 'interval', 'rate_limit');
+  let intervalMs = 0;
+  if (interval) {
+    try {
+      intervalMs = parseGoDuration(interval.value);
+    } catch (error) {
+      reader.fail(interval.node, 'rate_limit.interval', error instanceof Error ? error.message : String(error));
+    }
+  }
+  if (intervalMs <= 0) return undefined;
+  const burstNode = section.get('burst', true) as YamlNode | undefined;
+  const burst = isScalar(burstNode) ? burstNode.value : undefined;
+  // Go's limiter with a burst of 0 lets nothing through: refused rather than a server that answers only 429.
+  if (typeof burst !== 'number' || !Number.isInteger(burst) || burst < 1) reader.fail(burstNode ?? section, 'rate_limit.burst', 'must be a whole number of at least 1 when interval is set');
+  return { intervalMs, burst };
 }
 
 export function loadWebConfig(file: string): WebConfig {
@@ -138,17 +202,18 @@ export function loadWebConfig(file: string): WebConfig {
   return parseWebConfig(text, file);
 }
 
-/** Bcrypt is deliberately slow (tens of ms); remembering verified credentials keeps scrapes cheap. */
-const VERIFIED_CACHE_LIMIT = 1000;
-
 export interface AccessControlOptions {
-  /** bcrypt's compare; tests pass one that records the hashes compared against. */
-  compare?: (password: string, hash: string) => Promise<boolean>;
+  /** bcrypt's compare, off the main thread by default; tests pass one that records the hashes compared against. */
+  compare?: PasswordCheck;
 }
 
-/** An onRequest hook enforcing client certificates and basic auth as exporter-toolkit does; 401 otherwise. */
-export function accessControl(config: WebConfig, { compare = bcrypt.compare }: AccessControlOptions = {}): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
-  const verified = new Set<string>();
+/**
+ * An onRequest hook enforcing rate_limit (429), client certificates and basic auth as exporter-toolkit
+ * does; 401 otherwise.
+ */
+export function accessControl(config: WebConfig, { compare = new PasswordVerifier().check }: AccessControlOptions = {}): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  const verified = new VerifiedCredentials();
+  const limiter = config.rateLimit ? new RateLimiter(config.rateLimit.intervalMs, config.rateLimit.burst) : undefined;
   const unknownUserHash = unknownUserHashes(config.basicAuthUsers);
   const unauthorized = (reply: FastifyReply, challenge: boolean) => {
     if (challenge) reply.header('www-authenticate', 'Basic');
@@ -156,6 +221,7 @@ export function accessControl(config: WebConfig, { compare = bcrypt.compare }: A
   };
   return async (request, reply) => {
     for (const [name, value] of Object.entries(config.headers)) reply.header(name, value);
+    if (limiter && !limiter.take()) return reply.code(429).type('text/plain; charset=utf-8').send('Too Many Requests\n');
     const socket = request.raw.socket as Partial<TLSSocket>;
     if (config.clientAuth === 'RequireAnyClientCert' || config.clientAuth === 'VerifyClientCertIfGiven') {
       const peer = socket.getPeerCertificate?.();
@@ -172,10 +238,9 @@ export function accessControl(config: WebConfig, { compare = bcrypt.compare }: A
     const user = colon === -1 ? decoded : decoded.slice(0, colon);
     const password = colon === -1 ? '' : decoded.slice(colon + 1);
     const hash = config.basicAuthUsers.get(user);
-    const cacheKey = createHash('sha256').update(`${user}\0${password}`).digest('hex');
-    if (hash !== undefined && verified.has(cacheKey)) return;
-    if (!(await compare(password, hash ?? unknownUserHash(user))) || hash === undefined) return unauthorized(reply, true);
-    if (verified.size >= VERIFIED_CACHE_LIMIT) verified.clear();
-    verified.add(cacheKey);
+    if (hash !== undefined && verified.has(user, password, hash)) return;
+    const matches = await compare(password, hash ?? unknownUserHash(user)).catch(() => false);
+    if (!matches || hash === undefined) return unauthorized(reply, true);
+    verified.add(user, password, hash);
   };
 }
