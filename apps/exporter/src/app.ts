@@ -2,7 +2,8 @@
 import { finished } from 'node:stream';
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { expositionChunks, expositionPool, negotiateFormat, type IntegerLineWriter } from '@ebpf-exporter/metrics';
+import { expositionPool, type HistogramEncoding, type IntegerLineWriter } from '@ebpf-exporter/metrics';
+import { COMPRESSIBLE_EXPOSITIONS, negotiateExposition } from './exposition-format';
 import { ExpositionStream } from './exposition-stream';
 import { landingPage } from './landing-page';
 import type { ReloadOutcome } from './live-configs';
@@ -24,6 +25,8 @@ export interface AppOptions {
   webConfig?: WebConfig;
   /** The addon's writer for integer-valued lines (see IntegerLineWriter); tests leave it to JavaScript. */
   integerLines?: IntegerLineWriter;
+  /** What histograms carry in the protobuf exposition (--histograms.native, --histograms.classic). */
+  histograms?: HistogramEncoding;
   /** Called once each scrape's answer is sent, with its size in bytes (the exporter gives malloc's free pages back to the kernel). */
   afterScrape?: (exposedBytes: number) => void;
   /** Scrapes served at once (`--web.max-requests`); more are answered 503 at once. 0 = no limit. */
@@ -50,9 +53,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.webConfig) app.addHook('onRequest', accessControl(options.webConfig));
   // gzip at level 1, not zlib's default 6: Prometheus always asks for gzip, and a 100k-series exposition
   // (5.5 MB) then takes 13 ms of compression instead of 28, for an 11% larger body (588 KB instead of 528).
-  // OpenMetrics is compressible too: it is what Prometheus 3 asks for first, and @fastify/compress's own
-  // list (mime-db) does not know its type.
-  await app.register(compress, { global: true, threshold: 1024, zlibOptions: { level: 1 }, customTypes: /^application\/openmetrics-text(;|$)/ });
+  // OpenMetrics and protobuf are compressible too: Prometheus 3 asks for one of them first, and
+  // @fastify/compress's own list (mime-db) does not know their types.
+  await app.register(compress, { global: true, threshold: 1024, zlibOptions: { level: 1 }, customTypes: COMPRESSIBLE_EXPOSITIONS });
 
   const afterScrape = options.afterScrape;
   const exposed = new WeakMap<object, { bytes: number }>();
@@ -66,10 +69,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     inFlight.scrapes++;
     reply.raw.once('close', () => inFlight.scrapes--);
-    const { format, contentType } = negotiateFormat(request.headers.accept);
+    const exposition = negotiateExposition(request.headers.accept, { integerLines: options.integerLines, histograms: options.histograms });
     const families = await options.families.families();
-    reply.header('content-type', contentType);
-    const chunks = expositionChunks(families, format, options.integerLines ? { integerLines: options.integerLines } : {});
+    reply.header('content-type', exposition.contentType);
+    const chunks = exposition.chunks(families);
     const sent = { bytes: 0 };
     exposed.set(request, sent);
     const first = chunks.next();

@@ -17,7 +17,15 @@ describe('parseCommandLine', () => {
       configStrict: false,
       debug: false,
       btfPath: '',
+      histogramsNative: true,
+      histogramsClassic: true,
     });
+  });
+
+  it('turns native or classic histogram buckets off with --no-histograms.native, --histograms.classic=false', () => {
+    const parsed = parseCommandLine([...required, '--no-histograms.native', '--histograms.classic=false']);
+    if (parsed.action !== 'run') throw new Error('expected run');
+    expect([parsed.flags.histogramsNative, parsed.flags.histogramsClassic]).toEqual([false, false]);
   });
 
   it('accepts space separated values, bare and negated booleans', () => {

@@ -33,6 +33,8 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'web.max-connections', kind: 'int', default: 512, placeholder: 'N', help: 'Open HTTP connections; more are closed as they arrive (0 = no limit).' },
   { name: 'web.enable-lifecycle', kind: 'bool', default: false, help: 'Enable reloading the configs over HTTP (POST /-/reload), as Prometheus does; SIGHUP always reloads.' },
   { name: 'web.config.file', kind: 'string', default: '', placeholder: 'FILE', help: 'Prometheus exporter-toolkit web config (TLS, basic auth).' },
+  { name: 'histograms.native', kind: 'bool', default: true, help: 'In the protobuf exposition, serve histograms whose bounds are powers of two as native histograms (schema 0).' },
+  { name: 'histograms.classic', kind: 'bool', default: true, help: 'In the protobuf exposition, keep classic buckets beside native ones (histograms without native buckets always keep theirs).' },
   { name: 'btf.path', kind: 'string', default: '', placeholder: 'FILE', help: 'BTF file to use instead of /sys/kernel/btf/vmlinux (e.g. from btfhub).' },
   { name: 'capabilities.keep', kind: 'string', default: 'all', placeholder: 'CAPS', help: 'Capabilities to keep once attached: all, none or a list like cap_bpf,cap_perfmon,cap_syslog.' },
   { name: 'dashboard.prometheus-url', kind: 'string', default: '', placeholder: 'URL', help: 'Prometheus-compatible server the dashboard queries; empty uses the in-memory history.' },
@@ -60,6 +62,8 @@ export interface Flags {
   enableLifecycle: boolean;
   maxRequests: number;
   maxConnections: number;
+  histogramsNative: boolean;
+  histogramsClassic: boolean;
   btfPath: string;
   capabilitiesKeep: string;
   dashboardPrometheusUrl: string;
@@ -158,6 +162,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       enableLifecycle: get('web.enable-lifecycle'),
       maxRequests: get('web.max-requests'),
       maxConnections: get('web.max-connections'),
+      histogramsNative: get('histograms.native'),
+      histogramsClassic: get('histograms.classic'),
       btfPath: get('btf.path'),
       capabilitiesKeep: get('capabilities.keep'),
       dashboardPrometheusUrl: get('dashboard.prometheus-url'),

@@ -155,6 +155,7 @@ async function run(flags: Flags, log: Logger): Promise<void> {
   const configNames = (): string[] => configSet.attached.map(({ config }) => config.name);
   const app = await buildApp({
     integerLines: integerLineWriter(),
+    histograms: { native: flags.histogramsNative, classic: flags.histogramsClassic },
     afterScrape: memoryReleaser(),
     families: scrapes,
     telemetryPath: flags.telemetryPath,

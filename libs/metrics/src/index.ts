@@ -29,7 +29,8 @@ export { ConfigCollector, DEFAULT_LABEL_CACHE_SIZE, type CollectorOptions, type 
 
 export { parseLabelValues, renderLabelPairs } from './exposition/escape';
 export { formatGoFloat } from './exposition/go-float';
-export { negotiateFormat, type NegotiatedFormat } from './exposition/negotiate';
+export { negotiateFormat, negotiateScrapeFormat, type NegotiatedFormat, type NegotiatedProtobuf } from './exposition/negotiate';
+export { protobufChunks, type HistogramEncoding } from './exposition/protobuf-format';
 export { expositionChunks, formatOpenMetrics, formatText, type ChunkOptions, type ExpositionFormat } from './exposition/text-format';
 export { ChunkPool, expositionPool } from './exposition/chunk-pool';
 // The addon's writer for runs of integer-valued lines, a type shared with it through map-types.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { negotiateFormat } from './negotiate';
+import { negotiateFormat, negotiateScrapeFormat } from './negotiate';
 
 const TEXT = 'text/plain; version=0.0.4; charset=utf-8; escaping=underscores';
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores';
@@ -33,5 +33,26 @@ describe('negotiateFormat', () => {
     ['application/json;escaping=dots,text/plain', 'text', TEXT.replace('underscores', 'dots')],
   ])('%j -> %s', (accept, format, contentType) => {
     expect(negotiateFormat(accept)).toEqual({ format, contentType });
+  });
+});
+
+const PROTOBUF = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=underscores';
+
+describe('negotiateScrapeFormat', () => {
+  it.each([
+    // What Prometheus 3.5 sends with native histograms on.
+    [
+      'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3,*/*;q=0.2',
+      'protobuf',
+      PROTOBUF,
+    ],
+    ['application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;escaping=allow-utf-8', 'protobuf', PROTOBUF.replace('underscores', 'allow-utf-8')],
+    // The debugging encodings and other messages are passed over.
+    ['application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=text,text/plain', 'text', TEXT],
+    ['application/vnd.google.protobuf;proto=other.Message;encoding=delimited', 'text', TEXT],
+    ['application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.4,application/openmetrics-text;version=1.0.0;q=0.5', 'openmetrics', OPENMETRICS],
+    [undefined, 'text', TEXT],
+  ])('%j -> %s', (accept, format, contentType) => {
+    expect(negotiateScrapeFormat(accept)).toEqual({ format, contentType });
   });
 });

@@ -3,3 +3,4 @@ export { mapDumpFromRecording, recordMapDump, RecordedMapSource, type RecordedMa
 export { readRecordedMapSource } from './read-fixture';
 export { hostlessEnvironment } from './hostless-environment';
 export { array, char, enumType, int, labelsConfigYaml, mapTypes, pointer, struct, type LabelRow } from './btf-types';
+export { concatChunks, decodeMetricFamilies } from './protobuf-exposition';
