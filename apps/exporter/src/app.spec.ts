@@ -148,3 +148,48 @@ describe('/-/reload', () => {
     expect(reloads).toBe(3);
   });
 });
+
+describe('HTTP methods', () => {
+  it('refuses writing methods with 405 and the methods the path takes', async () => {
+    const app = await buildApp({ families: { families: async () => [family] }, telemetryPath: '/metrics', configNames: () => ['test'] });
+    try {
+      for (const [method, url] of [['POST', '/metrics'], ['DELETE', '/metrics'], ['PUT', '/'], ['PATCH', '/dashboard/api/info'], ['OPTIONS', '/metrics?x=1']] as const) {
+        const response = await app.inject({ method, url });
+        expect([method, url, response.statusCode, response.headers.allow]).toEqual([method, url, 405, 'GET, HEAD']);
+      }
+      const get = await app.inject({ method: 'GET', url: '/-/reload' });
+      expect([get.statusCode, get.headers.allow]).toEqual([405, 'POST, PUT']);
+      expect((await app.inject({ method: 'HEAD', url: '/metrics' })).statusCode).toBe(200);
+      // Upstream's landing page on unknown paths stays.
+      expect((await app.inject({ method: 'GET', url: '/nowhere' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('Accept-Encoding', () => {
+  const small: MetricFamily[] = [{ name: 'up_total', help: 'Up', type: 'counter', series: [{ labelNames: [], labelValues: [], value: 1 }] }];
+  const serve = (families: MetricFamily[]) => buildApp({ families: { families: async () => families }, telemetryPath: '/metrics', configNames: () => ['test'] });
+
+  it.each([
+    ['identity;q=0', 406, undefined],
+    ['*;q=0', 406, undefined],
+    ['compress', 200, undefined],
+    ['identity;q=0, gzip', 200, 'gzip'],
+    ['*;q=0, identity', 200, undefined],
+    ['gzip;q=0, identity;q=0, deflate;q=0.5', 200, 'deflate'],
+  ])('%j: %i, coded %s, small body or large', async (acceptEncoding, status, coding) => {
+    for (const families of [small, [family]]) {
+      const app = await serve(families);
+      try {
+        const response = await app.inject({ method: 'GET', url: '/metrics', headers: { 'accept-encoding': acceptEncoding } });
+        expect([response.statusCode, response.headers['content-encoding']]).toEqual([status, coding]);
+        if (status === 406) expect(response.headers.vary).toContain('Accept-Encoding');
+        if (coding === 'gzip') expect(gunzipSync(response.rawPayload).toString()).toContain(families === small ? 'up_total 1' : 'ops_total{op="op2999"}');
+      } finally {
+        await app.close();
+      }
+    }
+  });
+});

@@ -1,12 +1,15 @@
 // Builds the HTTP application; never listens (main.ts does), so tests can drive it with inject().
 import { finished } from 'node:stream';
+import type { Server as TlsServer } from 'node:tls';
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { expositionPool, type HistogramEncoding, type IntegerLineWriter } from '@ebpf-exporter/metrics';
+import { CONTENT_CODINGS, registerContentCoding } from './content-coding';
 import { COMPRESSIBLE_EXPOSITIONS, negotiateExposition } from './exposition-format';
 import { ExpositionStream } from './exposition-stream';
 import { landingPage } from './landing-page';
 import type { ReloadOutcome } from './live-configs';
+import { answerPlainHttpOnTls } from './plain-http-on-tls';
 import type { FamilySource } from './scraper';
 import { accessControl, type WebConfig } from './web-config';
 
@@ -49,13 +52,15 @@ const SERVER_LIMITS = {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const https = options.webConfig?.https;
   const app = (https ? Fastify({ logger: false, https, ...SERVER_LIMITS }) : Fastify({ logger: false, ...SERVER_LIMITS })) as unknown as FastifyInstance;
+  if (https) answerPlainHttpOnTls(app.server as unknown as TlsServer);
   if (options.maxConnections) app.server.maxConnections = options.maxConnections;
   if (options.webConfig) app.addHook('onRequest', accessControl(options.webConfig));
   // gzip at level 1, not zlib's default 6: Prometheus always asks for gzip, and a 100k-series exposition
   // (5.5 MB) then takes 13 ms of compression instead of 28, for an 11% larger body (588 KB instead of 528).
   // OpenMetrics and protobuf are compressible too: Prometheus 3 asks for one of them first, and
   // @fastify/compress's own list (mime-db) does not know their types.
-  await app.register(compress, { global: true, threshold: 1024, zlibOptions: { level: 1 }, customTypes: COMPRESSIBLE_EXPOSITIONS });
+  await app.register(compress, { global: true, threshold: 1024, zlibOptions: { level: 1 }, customTypes: COMPRESSIBLE_EXPOSITIONS, encodings: [...CONTENT_CODINGS] });
+  registerContentCoding(app);
 
   const afterScrape = options.afterScrape;
   const exposed = new WeakMap<object, { bytes: number }>();
@@ -127,7 +132,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       dashboard: options.registerDashboard !== undefined,
       debug: mapsDump !== undefined,
     });
-  // Upstream's Go mux answers every unknown path with the landing page; keep that.
-  app.setNotFoundHandler((_request, reply) => reply.code(200).type('text/html; charset=utf-8').send(page()));
+  // Upstream's Go mux answers every unknown path with the landing page; keep that for reading methods.
+  // Any other method is refused with the methods that path takes (RFC 9110's 405 and Allow): a POST to
+  // /metrics that answered 200 would tell a client its write had been taken.
+  app.setNotFoundHandler((request, reply) => {
+    const allow = request.url.split('?')[0] === '/-/reload' ? ['POST', 'PUT'] : ['GET', 'HEAD'];
+    if (allow.includes(request.method)) return reply.code(200).type('text/html; charset=utf-8').send(page());
+    return reply.code(405).header('allow', allow.join(', ')).type('text/plain; charset=utf-8').send(`Method Not Allowed: ${request.method} (this path takes ${allow.join(', ')})\n`);
+  });
   return app;
 }

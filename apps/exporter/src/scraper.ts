@@ -61,6 +61,8 @@ export class Scraper implements FamilySource {
   /** Scrapes that left a metric out for passing its series limit, by metricKey. */
   private readonly seriesLimitSkips = new Map<string, number>();
   private readonly bpfStatsEnabled: () => boolean;
+  /** The collection running now, shared by the scrapes that arrive meanwhile (see families). */
+  private collecting: { served: ServedSet; families: Promise<MetricFamily[]> } | undefined;
 
   /** Serves nothing until `serve` is called. */
   constructor(private readonly options: ScraperOptions) {
@@ -115,9 +117,22 @@ export class Scraper implements FamilySource {
     return running;
   }
 
+  /**
+   * Scrapes that arrive while a collection of the set served now is running share it: a hundred clients at
+   * once cost one read of every map, not a hundred collections and their memory. A scrape after a reload
+   * never takes a collection of the set served before it.
+   */
   families(): Promise<MetricFamily[]> {
     const served = this.served;
-    return this.read(() => this.collect(served));
+    if (this.collecting?.served === served) return this.collecting.families;
+    const families = this.read(() => this.collect(served));
+    const collecting = { served, families };
+    this.collecting = collecting;
+    const done = () => {
+      if (this.collecting === collecting) this.collecting = undefined;
+    };
+    families.then(done, done);
+    return families;
   }
 
   private async collect(served: ServedSet): Promise<MetricFamily[]> {
