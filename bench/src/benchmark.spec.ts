@@ -39,6 +39,10 @@ describe.skipIf(!isRoot)('benchmark --quick (needs root: BPF map creation and pr
       expect(runtime.starterCpuMs.samples).toBe(QUICK_PLAN.footprint.starterScrapes);
       expect(runtime.fixtures.map((f) => [f.fixture, f.cpuMs.samples])).toEqual([['1k', QUICK_PLAN.footprint.fixtureScrapes]]);
       expect(runtime.fixtures[0]?.cpuMs.median).toBeGreaterThan(0);
+      const { burst } = runtime;
+      expect(Object.values(burst.statuses).reduce((sum, count) => sum + count, 0)).toBe(QUICK_PLAN.footprint.burst.concurrency * QUICK_PLAN.footprint.burst.rounds);
+      expect(burst.statuses['200']).toBeGreaterThan(0);
+      expect(burst.peakRssMiB).toBeGreaterThan(0);
     }
     expect(results.footprint.runtimes.length + results.footprint.missing.length).toBe(2);
 

@@ -12,6 +12,7 @@ import { countSamples, counterSeries } from './fixture-series';
 import { timedGet } from './http-client';
 import { fillCounterMap } from './native-tools';
 import { REPO_ROOT } from './paths';
+import { measureBurst, type BurstPlan, type BurstResult } from './scrape-burst';
 import { HISTORY_OFF, type FixtureCase, writeConfig } from './scrape-cases';
 import { summarise, type Summary } from './stats';
 
@@ -43,6 +44,8 @@ export interface FootprintPlan {
   /** Counter fixtures whose scrape CPU is measured, and how many scrapes each. */
   fixtures: readonly FixtureCase[];
   fixtureScrapes: number;
+  /** The burst of concurrent starter scrapes after the timed ones, and the watch of the RSS after it. */
+  burst: BurstPlan;
 }
 
 export interface FixtureCpu {
@@ -89,6 +92,8 @@ export interface RuntimeFootprint {
   idleCpuMsPerSecond: number;
   /** CPU per starter scrape, the idle rate over the scrape's wall time taken out. */
   starterCpuMs: Summary;
+  /** Concurrent starter scrapes after the timed ones, and how the RSS came back. */
+  burst: BurstResult;
   fixtures: FixtureCpu[];
 }
 
@@ -155,7 +160,8 @@ async function starterFootprint(runtime: Runtime, plan: FootprintPlan): Promise<
     const idleCpuMsPerMs = await idleCpuRate(exporter, plan.idleWindowMs);
     const { rssMiB, peakRssMiB } = exporter.memory();
     const starterCpuMs = await scrapeCpu(exporter, url, plan.starterScrapes, idleCpuMsPerMs);
-    return { runtime, starterLines, idleRssMiB: rssMiB, idlePeakRssMiB: peakRssMiB, idleCpuMsPerSecond: idleCpuMsPerMs * 1000, starterCpuMs };
+    const burst = await measureBurst(exporter, url, rssMiB, plan.burst);
+    return { runtime, starterLines, idleRssMiB: rssMiB, idlePeakRssMiB: peakRssMiB, idleCpuMsPerSecond: idleCpuMsPerMs * 1000, starterCpuMs, burst };
   } finally {
     await exporter.stop();
   }

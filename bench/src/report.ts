@@ -5,6 +5,7 @@ import { scrapeOf, type BenchmarkResults } from './results';
 import { WARM_UP_ROUNDS } from './phase-breakdown';
 import { GCS_PER_TENTH, historyOff } from './scrape-cases';
 import { STARTER_CONFIGS } from './footprint';
+import { RECOVERED_RATIO } from './scrape-burst';
 import { judgeTargets } from './targets';
 
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
@@ -126,6 +127,20 @@ export function renderFootprintTable(results: BenchmarkResults): string {
   );
 }
 
+export function renderBurstTable(results: BenchmarkResults): string {
+  return table(
+    ['Node.js', 'idle RSS MiB', 'peak RSS in the burst MiB', `back within ${Math.round((RECOVERED_RATIO - 1) * 100)}% of idle after`, 'RSS at the end of the watch MiB', 'answers'],
+    results.footprint.runtimes.map((r) => [
+      `${r.runtime.version} (${r.runtime.name})`,
+      r.idleRssMiB.toFixed(1),
+      r.burst.peakRssMiB.toFixed(1),
+      r.burst.recoveredAfterS === undefined ? '**not within the watch**' : `${r.burst.recoveredAfterS.toFixed(0)} s`,
+      r.burst.finalRssMiB.toFixed(1),
+      Object.entries(r.burst.statuses).map(([code, count]) => `${count} x ${code}`).join(', '),
+    ]),
+  );
+}
+
 export function renderFloorTable(results: BenchmarkResults): string {
   const floors = results.footprint.runtimes[0]?.floors ?? [];
   return table(
@@ -177,6 +192,10 @@ ${renderFootprintTable(results)}
 Where the idle RSS starts (same run, same V8 flags as the launchers, RSS after the same scrapes and pause):
 
 ${renderFloorTable(results)}
+
+After a burst of concurrent starter scrapes (${results.footprint.runtimes[0]?.burst.rounds ?? 0} rounds of ${results.footprint.runtimes[0]?.burst.concurrency ?? 0} at once, gzip, default --web.max-requests; concurrent scrapes share one collection):
+
+${renderBurstTable(results)}
 
 Idle RSS and idle CPU are read after ${results.quick ? 'a few' : '10'} scrapes and ${results.quick ? 'no' : 'a 20 s'} pause (V8 gives memory back from 8 s on); a scrape's CPU is all threads' time with the idle rate over its wall time taken out.${results.footprint.missing.map((m) => ` Not measured: ${m.name} Node.js (${m.reason}).`).join('')}
 

@@ -55,7 +55,7 @@ export const FULL_PLAN: RunPlan = {
   startupRuns: 3,
   configParse: { entries: 1_000_000, runs: 3 },
   probeIntervalMs: 25,
-  footprint: { warmScrapes: 10, settleMs: 20_000, idleWindowMs: 10_000, starterScrapes: 100, fixtures: ['10k', '100k'], fixtureScrapes: 20 },
+  footprint: { warmScrapes: 10, settleMs: 20_000, idleWindowMs: 10_000, starterScrapes: 100, fixtures: ['10k', '100k'], fixtureScrapes: 20, burst: { concurrency: 100, rounds: 10, watchMs: 30_000 } },
 };
 
 /** Small sizes, a few repetitions: proves the harness works end to end, judges nothing. */
@@ -76,7 +76,7 @@ export const QUICK_PLAN: RunPlan = {
   startupRuns: 1,
   configParse: { entries: 50_000, runs: 1 },
   probeIntervalMs: 25,
-  footprint: { warmScrapes: 10, settleMs: 0, idleWindowMs: 1000, starterScrapes: 5, fixtures: ['1k'], fixtureScrapes: 2 },
+  footprint: { warmScrapes: 10, settleMs: 0, idleWindowMs: 1000, starterScrapes: 5, fixtures: ['1k'], fixtureScrapes: 2, burst: { concurrency: 20, rounds: 2, watchMs: 2000 } },
 };
 
 function revision(): string {

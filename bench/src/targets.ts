@@ -2,6 +2,7 @@
 // neighbour stretches both sides; CPU-time ratios are shown beside the wall-clock ones as a cross-check.
 import { pinnedFootprint } from './footprint';
 import { scrapeOf, type BenchmarkResults } from './results';
+import { RECOVERED_RATIO } from './scrape-burst';
 import { historyOff } from './scrape-cases';
 
 export interface TargetVerdict {
@@ -20,6 +21,8 @@ export const LIMITS = {
   coldMillionMs: 2000,
   idleRssMB: 60,
   starterCpuMs: 1,
+  /** After a burst of concurrent scrapes the RSS is back within 10% of idle in this many seconds (the web-layer issue). */
+  burstRecoveryS: 30,
   rssGrowthPercent: 5,
   startupMs: 2000,
   /** The dashboard's history may add this much to a 1M-series scrape's median time and peak RSS. */
@@ -138,6 +141,12 @@ export function judgeTargets(results: BenchmarkResults): TargetVerdict[] {
       target: `CPU per scrape of the starter configs at most ${LIMITS.starterCpuMs} ms`,
       measured: `median ${fixed(footprint.starterCpuMs.median, 2)} ms (p99 ${fixed(footprint.starterCpuMs.p99, 2)}) on ${on}`,
       met: judged(footprint.starterCpuMs.median <= LIMITS.starterCpuMs),
+    });
+    const { burst } = footprint;
+    verdicts.push({
+      target: `RSS back within ${Math.round((RECOVERED_RATIO - 1) * 100)}% of idle within ${LIMITS.burstRecoveryS} s after ${burst.rounds} x ${burst.concurrency} concurrent starter scrapes`,
+      measured: `idle ${fixed(footprint.idleRssMiB)} MiB, burst peak ${fixed(burst.peakRssMiB)} MiB, ${burst.recoveredAfterS === undefined ? 'not back within the watch' : `back after ${fixed(burst.recoveredAfterS, 0)} s`}, ${fixed(burst.finalRssMiB)} MiB at its end`,
+      met: judged(burst.recoveredAfterS !== undefined && burst.recoveredAfterS <= LIMITS.burstRecoveryS),
     });
   }
 
