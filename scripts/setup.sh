@@ -69,6 +69,15 @@ install_virtme_ng() {
 install_virtme_ng
 # --- end virtme-ng ------------------------------------------------------------------------------------
 
+# --- Prometheus 3 for the native-histogram tests (#16) ------------------------------------------------
+# Bookworm's prometheus is 2.42; sid's 3.5 binary (static Go) is unpacked into the VM cache through the
+# same private apt state, without installing the package or its dependencies.
+install_prometheus3() {
+  node --import ./node_modules/tsx/dist/loader.mjs apps/exporter/e2e/prometheus3.ts
+}
+install_prometheus3
+# --- end Prometheus 3 ---------------------------------------------------------------------------------
+
 if [ "${1:-}" = "--run" ]; then
   shift
   exec ./ebpf_exporter --config.dir=examples --config.names="${DEFAULT_EXAMPLES:-timers,biolatency,percpu-softirq}" "$@"

@@ -19,6 +19,9 @@ export async function startPrometheus(options: {
   scrapeConfigs?: object[];
   scrapeIntervalSeconds?: number;
   prepare?: (dataDir: string) => Promise<void>;
+  /** Another Prometheus than Debian's (e.g. a Prometheus 3 from the cache), with flags of its own. */
+  binary?: string;
+  flags?: string[];
 }): Promise<PrometheusServer> {
   const dir = await mkdtemp(join(tmpdir(), 'dashboard-prometheus-'));
   const dataDir = join(dir, 'data');
@@ -33,8 +36,8 @@ export async function startPrometheus(options: {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
-    'prometheus',
-    [`--config.file=${configFile}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    options.binary ?? 'prometheus',
+    [`--config.file=${configFile}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...(options.flags ?? [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
