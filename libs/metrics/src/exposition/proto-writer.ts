@@ -90,6 +90,22 @@ export class ProtoWriter {
     this.end();
   }
 
+  /** `source[from..to)` as a length-delimited field (UTF-8 copied as it is, never decoded). */
+  bytesField(field: number, source: Uint8Array, from: number, to: number): void {
+    this.tag(field, WIRE_LENGTH);
+    this.varint(to - from);
+    this.reserve(to - from);
+    this.bytes.set(source.subarray(from, to), this.length);
+    this.length += to - from;
+  }
+
+  /** Bytes already encoded (a field written once and repeated). */
+  raw(encoded: Uint8Array): void {
+    this.reserve(encoded.length);
+    this.bytes.set(encoded, this.length);
+    this.length += encoded.length;
+  }
+
   /** Opens a nested message in `field`; end() closes it. */
   begin(field: number): void {
     this.tag(field, WIRE_LENGTH);

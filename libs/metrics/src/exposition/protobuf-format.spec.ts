@@ -57,6 +57,21 @@ describe('protobufChunks', () => {
     ]);
   });
 
+  it('copies unescaped column labels as their bytes, several labels and any UTF-8 included', () => {
+    const names = ['tenant', 'object'];
+    const values = [['1', 'ä€😀'], ['22', '']];
+    const family = columnarFamily('ops_total', 'h', 'counter', {
+      labelNames: names,
+      labels: labelArenaOf(values.map((pair) => renderLabelPairs(names, pair))),
+      values: Float64Array.from([5, 6]),
+    });
+    const [decoded] = decode([family]) as [{ metric: { label: { name: string; value: string }[] }[] }];
+    expect(decoded.metric.map((metric) => metric.label.map((label) => `${label.name}=${label.value}`))).toEqual([
+      ['tenant=1', 'object=ä€😀'],
+      ['tenant=22', 'object='],
+    ]);
+  });
+
   it('writes power-of-two histograms with schema-0 native buckets beside the classic ones, without a +Inf bucket', () => {
     const bounds = [1, 2, 4, 8];
     const family: MetricFamily = { name: 'lat_seconds', help: 'h', type: 'histogram', series: [histogram(['read'], bounds, [3, 0, 2, 5], 40)] };

@@ -52,9 +52,49 @@ function scalarMetric(writer: ProtoWriter, valueField: number, names: readonly s
   writer.end();
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** The name field of a LabelPair, encoded once per family. */
+function encodedNames(names: readonly string[]): Uint8Array[] {
+  return names.map((name) => {
+    const writer = new ProtoWriter(64);
+    writer.stringField(LABEL.name, name);
+    return writer.take();
+  });
+}
+
+/**
+ * Column families keep each series' labels as rendered text (`a="x",b="y"`, see ScalarColumns): a value
+ * without escapes is copied from between its quotes as the bytes it is, with no string made; one with a
+ * backslash in its text is parsed back first.
+ */
 function columnMetrics(writer: ProtoWriter, valueField: number, columns: ScalarColumns): void {
+  const { bytes, starts, ends } = columns.labels;
+  const names = encodedNames(columns.labelNames);
   for (let i = 0; i < columns.values.length; i++) {
-    scalarMetric(writer, valueField, columns.labelNames, parseLabelValues(labelTextAt(columns.labels, i)), columns.values[i] as number);
+    const start = starts[i] as number;
+    const end = ends[i] as number;
+    const value = columns.values[i] as number;
+    if (bytes.subarray(start, end).includes(BACKSLASH)) {
+      scalarMetric(writer, valueField, columns.labelNames, parseLabelValues(labelTextAt(columns.labels, i)), value);
+      continue;
+    }
+    writer.begin(FAMILY.metric);
+    let at = start;
+    for (const name of names) {
+      const open = bytes.indexOf(QUOTE, at);
+      const close = bytes.indexOf(QUOTE, open + 1);
+      writer.begin(METRIC.label);
+      writer.raw(name);
+      writer.bytesField(LABEL.value, bytes, open + 1, close);
+      writer.end();
+      at = close + 1;
+    }
+    writer.begin(valueField);
+    writer.doubleField(1, value);
+    writer.end();
+    writer.end();
   }
 }
 
