@@ -82,3 +82,49 @@ describe('TLS with client certificates and basic auth', () => {
     await expect(get(url(), { auth: 'prometheus:scrape-secret' })).rejects.toThrow();
   });
 });
+
+describe('client_allowed_sans, cipher_suites and curve_preferences (Go names)', () => {
+  let exporter: RunningExporter;
+
+  beforeAll(async () => {
+    // The CA of the block above signs two more clients: one whose SAN is allowed, one whose SAN is not.
+    await issue('allowed', 'prometheus-a', 'subjectAltName=DNS:prometheus.example,IP:::1\nextendedKeyUsage=clientAuth\n');
+    await issue('other', 'prometheus-b', 'subjectAltName=DNS:intruder.example\nextendedKeyUsage=clientAuth\n');
+    writeFileSync(path('sans.yml'), [
+      'tls_server_config:',
+      '  cert_file: server.crt',
+      '  key_file: server.key',
+      '  client_auth_type: RequireAndVerifyClientCert',
+      '  client_ca_file: ca.crt',
+      '  client_allowed_sans: ["::1", elsewhere.example]',
+      '  max_version: TLS12',
+      '  cipher_suites: [TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256]',
+      '  curve_preferences: [CurveP384]',
+      '',
+    ].join('\n'));
+    exporter = await startExporter(['--config.dir=examples', '--config.names=timers', `--web.config.file=${path('sans.yml')}`], {
+      probe: (port) => get(`https://127.0.0.1:${port}/`, { cert: 'allowed' }).then((r) => r.status === 200),
+    });
+  });
+
+  afterAll(async () => {
+    if (exporter) expect((await exporter.stop()).exitCode).toBe(0);
+  });
+
+  it('serves a client whose certificate has an allowed SAN, with the configured suite and curve', async () => {
+    const port = new URL(exporter.url).port;
+    const sClient = await execa('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-CAfile', path('ca.crt'), '-cert', path('allowed.crt'), '-key', path('allowed.key'), '-brief', '-ign_eof'], {
+      input: 'GET /metrics HTTP/1.0\r\n\r\n',
+      reject: false,
+      timeout: 20_000,
+    });
+    const output = `${sClient.stdout}\n${sClient.stderr}`;
+    expect(output).toContain('ECDHE-RSA-CHACHA20-POLY1305');
+    expect(output).toMatch(/(Server|Peer) Temp Key: ECDH, (secp384r1|P-384)/);
+    expect(output).toContain('ebpf_exporter_timer_starts_total');
+  });
+
+  it('ends the connection of a verified client whose SANs are not allowed, without an answer', async () => {
+    await expect(get(`${exporter.url.replace('http:', 'https:')}/metrics`, { cert: 'other' })).rejects.toThrow(/socket hang up|ECONNRESET/);
+  });
+});

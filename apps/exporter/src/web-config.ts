@@ -1,13 +1,15 @@
 // `--web.config.file`: TLS and basic authentication in the Prometheus exporter-toolkit format, so the
 // web config files users already have for node_exporter and upstream work here unchanged.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ServerOptions } from 'node:https';
 import { dirname, resolve } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { parseGoDuration } from '@ebpf-exporter/metrics';
 import { describeFileError } from './file-errors';
+import { opensslCiphers, opensslCurves, subjectAltNames, type Translated } from './go-tls-names';
 import { PasswordVerifier, type PasswordCheck } from './password-verifier';
 import { RateLimiter } from './rate-limiter';
 import { tlsMaterialProblem, type TlsFile } from './tls-material';
@@ -30,23 +32,23 @@ export interface WebConfig {
   headers: Record<string, string>;
   /** exporter-toolkit's rate_limit: a token every intervalMs, at most burst at once. */
   rateLimit?: { intervalMs: number; burst: number };
+  /** client_allowed_sans: a client certificate must carry one of these subject alternative names. */
+  allowedSans?: readonly string[];
 }
 
 /**
  * The keys exporter-toolkit reads, by section. A key outside these is refused as it is there: a typo such
- * as `basic_auth_user:` would otherwise serve metrics without authentication. Keys it has that this server
- * does not implement are refused by name too, rather than silently weakening what the file asks for
- * (client_allowed_sans ignored would let any certificate of the CA in). `prefer_server_cipher_suites` has
- * no effect in Go either, and `http2` is read and ignored: this server speaks HTTP/1.1 only.
+ * as `basic_auth_user:` would otherwise serve metrics without authentication. `http2` is read and ignored:
+ * this server speaks HTTP/1.1 only.
  */
-const KNOWN_KEYS: Record<string, { known: readonly string[]; unsupported: readonly string[] }> = {
-  '': { known: ['tls_server_config', 'http_server_config', 'basic_auth_users', 'rate_limit'], unsupported: [] },
-  tls_server_config: {
-    known: ['cert_file', 'key_file', 'client_auth_type', 'client_ca_file', 'min_version', 'max_version', 'prefer_server_cipher_suites'],
-    unsupported: ['cert', 'key', 'client_ca', 'cipher_suites', 'curve_preferences', 'client_allowed_sans'],
-  },
-  http_server_config: { known: ['headers', 'http2'], unsupported: [] },
-  rate_limit: { known: ['interval', 'burst'], unsupported: [] },
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+  '': ['tls_server_config', 'http_server_config', 'basic_auth_users', 'rate_limit'],
+  tls_server_config: [
+    'cert', 'key', 'client_ca', 'cert_file', 'key_file', 'client_auth_type', 'client_ca_file', 'client_allowed_sans',
+    'min_version', 'max_version', 'cipher_suites', 'prefer_server_cipher_suites', 'curve_preferences',
+  ],
+  http_server_config: ['headers', 'http2'],
+  rate_limit: ['interval', 'burst'],
 };
 
 export class WebConfigError extends Error {}
@@ -81,12 +83,11 @@ class WebConfigReader {
 
   /** Refuses keys the section does not have (see KNOWN_KEYS). */
   keys(map: YAMLMap | undefined, section: string): void {
-    const { known, unsupported } = KNOWN_KEYS[section] as (typeof KNOWN_KEYS)[string];
+    const known = KNOWN_KEYS[section] as readonly string[];
     for (const pair of map?.items ?? []) {
       const keyNode = pair.key as YamlNode | null;
       const key = String(isScalar(keyNode) ? keyNode.value : keyNode);
       const field = section ? `${section}.${key}` : key;
-      if (unsupported.includes(key)) this.fail(keyNode, field, 'is not supported by this exporter');
       if (!known.includes(key)) this.fail(keyNode, field, `unknown key (${section ? `${section} has` : 'the top level has'} ${known.join(', ')})`);
     }
   }
@@ -96,6 +97,30 @@ class WebConfigReader {
     if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
     if (!isScalar(node) || typeof node.value !== 'string') this.fail(node, `${field}.${key}`, 'must be a string');
     return { value: node.value, node };
+  }
+
+  /** A list of strings (`cipher_suites:`, `client_allowed_sans:`), with the node of each entry. */
+  strings(map: YAMLMap, key: string, field: string): { value: string; node: YamlNode }[] {
+    const node = map.get(key, true) as YamlNode | undefined;
+    if (node === undefined || (isScalar(node) && node.value === null)) return [];
+    if (!isSeq(node)) return this.fail(node, `${field}.${key}`, 'must be a list');
+    return node.items.map((item, index) => {
+      const entry = item as YamlNode;
+      if (!isScalar(entry) || typeof entry.value !== 'string') return this.fail(entry, `${field}.${key}[${index}]`, 'must be a string');
+      return { value: entry.value, node: entry };
+    });
+  }
+
+  /**
+   * TLS material given either inline (`cert:`, PEM text) or as a file (`cert_file:`), as exporter-toolkit
+   * takes it; both at once is refused there too.
+   */
+  material(map: YAMLMap, inlineKey: string, fileKey: string, field: string): (TlsFile & { node: YamlNode; key: string }) | undefined {
+    const inline = this.string(map, inlineKey, field);
+    const file = this.readFile(map, fileKey, field);
+    if (inline && file) this.fail(inline.node, `${field}.${inlineKey}`, `and ${fileKey} are mutually exclusive: give one of them`);
+    if (inline) return { path: `the inline ${inlineKey}`, data: Buffer.from(inline.value), node: inline.node, key: inlineKey };
+    return file ? { ...file, key: fileKey } : undefined;
   }
 
   readFile(map: YAMLMap, key: string, field: string): (TlsFile & { node: YamlNode }) | undefined {
@@ -121,19 +146,39 @@ export function parseWebConfig(text: string, file: string): WebConfig {
   const config: WebConfig = { clientAuth: 'NoClientCert', basicAuthUsers: new Map(), headers: {} };
   if (tls) {
     const field = 'tls_server_config';
-    const cert = reader.readFile(tls, 'cert_file', field);
-    const key = reader.readFile(tls, 'key_file', field);
-    if (!cert) reader.fail(tls, `${field}.cert_file`, 'is required for TLS');
-    if (!key) reader.fail(tls, `${field}.key_file`, 'is required for TLS');
+    const cert = reader.material(tls, 'cert', 'cert_file', field);
+    const key = reader.material(tls, 'key', 'key_file', field);
+    if (!cert) reader.fail(tls, `${field}.cert_file`, 'is required for TLS (or cert, inline)');
+    if (!key) reader.fail(tls, `${field}.key_file`, 'is required for TLS (or key, inline)');
     const authType = reader.string(tls, 'client_auth_type', field);
     if (authType && !(CLIENT_AUTH_TYPES as readonly string[]).includes(authType.value)) {
       reader.fail(authType.node, `${field}.client_auth_type`, `must be one of ${CLIENT_AUTH_TYPES.join(', ')}`);
     }
     config.clientAuth = (authType?.value as ClientAuthType | undefined) ?? 'NoClientCert';
-    const ca = reader.readFile(tls, 'client_ca_file', field);
+    const ca = reader.material(tls, 'client_ca', 'client_ca_file', field);
     if (config.clientAuth.includes('Verify') && !ca) reader.fail(tls, `${field}.client_ca_file`, `is required with client_auth_type ${config.clientAuth}`);
     const problem = tlsMaterialProblem(cert, key, ca);
-    if (problem) reader.fail({ cert_file: cert, key_file: key, client_ca_file: ca }[problem.key]?.node, `${field}.${problem.key}`, problem.message);
+    if (problem) {
+      const culprit = { cert_file: cert, key_file: key, client_ca_file: ca }[problem.key];
+      reader.fail(culprit?.node, `${field}.${culprit?.key ?? problem.key}`, problem.message);
+    }
+    const sans = reader.strings(tls, 'client_allowed_sans', field);
+    // As exporter-toolkit: the other types let a client in without a certificate, so with no SAN to check.
+    if (sans.length > 0 && config.clientAuth !== 'RequireAnyClientCert' && config.clientAuth !== 'RequireAndVerifyClientCert') {
+      reader.fail(sans[0]?.node, `${field}.client_allowed_sans`, 'needs client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert');
+    }
+    if (sans.length > 0) config.allowedSans = sans.map(({ value }) => value);
+    const translated = (name: string, translate: (names: string[]) => Translated): string | undefined => {
+      const entries = reader.strings(tls, name, field);
+      if (entries.length === 0) return undefined;
+      const result = translate(entries.map(({ value }) => value));
+      if (!result.ok) return reader.fail(entries[result.index]?.node, `${field}.${name}[${result.index}]`, result.message);
+      return result.value || undefined;
+    };
+    const ciphers = translated('cipher_suites', opensslCiphers);
+    const ecdhCurve = translated('curve_preferences', opensslCurves);
+    const preferServer = tls.get('prefer_server_cipher_suites', true) as YamlNode | undefined;
+    if (preferServer !== undefined && !(isScalar(preferServer) && typeof preferServer.value === 'boolean')) reader.fail(preferServer, `${field}.prefer_server_cipher_suites`, 'must be true or false');
     const version = (name: string): ServerOptions['minVersion'] => {
       const entry = reader.string(tls, name, field);
       if (!entry) return undefined;
@@ -149,6 +194,10 @@ export function parseWebConfig(text: string, file: string): WebConfig {
       ...(version('max_version') ? { maxVersion: version('max_version') } : {}),
       requestCert: config.clientAuth !== 'NoClientCert',
       rejectUnauthorized: config.clientAuth === 'RequireAndVerifyClientCert',
+      ...(ciphers ? { ciphers } : {}),
+      ...(ecdhCurve ? { ecdhCurve } : {}),
+      // exporter-toolkit's default is true: the server's order of cipher_suites wins.
+      honorCipherOrder: !(isScalar(preferServer) && preferServer.value === false),
     };
   }
   const users = reader.section(reader.root, 'basic_auth_users', '');
@@ -168,6 +217,17 @@ export function parseWebConfig(text: string, file: string): WebConfig {
   const rateLimit = readRateLimit(reader);
   if (rateLimit) config.rateLimit = rateLimit;
   return config;
+}
+
+/** IP addresses compare in their canonical form (OpenSSL writes IPv6 ones uncompressed); other names exactly. */
+function canonicalName(name: string): string {
+  if (isIP(name) !== 6) return name;
+  return new URL(`http://[${name}]/`).hostname.slice(1, -1);
+}
+
+function allowedSan(rendered: string | undefined, allowed: readonly string[]): boolean {
+  const wanted = new Set(allowed.map(canonicalName));
+  return subjectAltNames(rendered).some((name) => wanted.has(canonicalName(name)));
 }
 
 /** rate_limit as exporter-toolkit reads it: no limit while interval is 0 or missing. */
@@ -228,6 +288,11 @@ export function accessControl(config: WebConfig, { compare = new PasswordVerifie
       const presented = peer !== undefined && Object.keys(peer).length > 0;
       if (config.clientAuth === 'RequireAnyClientCert' && !presented) return unauthorized(reply, false);
       if (config.clientAuth === 'VerifyClientCertIfGiven' && presented && socket.authorized !== true) return unauthorized(reply, false);
+    }
+    if (config.allowedSans && !allowedSan(socket.getPeerCertificate?.()?.subjectaltname, config.allowedSans)) {
+      // exporter-toolkit fails the handshake; the connection is ended here without an answer alike.
+      request.raw.socket.destroy();
+      return reply.hijack();
     }
     if (config.basicAuthUsers.size === 0) return;
     const header = request.headers.authorization ?? '';
