@@ -38,6 +38,14 @@ function get(url: string, options: { cert?: string; auth?: string }): Promise<{ 
   });
 }
 
+/** The exporter on examples/timers with this web config, once a client with `probe.cert` gets `probe.status`. */
+function startTlsExporter(name: string, lines: string[], probe: { cert: string; status: number }): Promise<RunningExporter> {
+  writeFileSync(path(name), `${lines.join('\n')}\n`);
+  return startExporter(['--config.dir=examples', '--config.names=timers', `--web.config.file=${path(name)}`], {
+    probe: (port) => get(`https://127.0.0.1:${port}/`, { cert: probe.cert }).then((r) => r.status === probe.status),
+  });
+}
+
 describe('TLS with client certificates and basic auth', () => {
   let exporter: RunningExporter;
 
@@ -45,7 +53,7 @@ describe('TLS with client certificates and basic auth', () => {
     await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=test-ca');
     await issue('server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
     await issue('client', 'prometheus', 'extendedKeyUsage=clientAuth\n');
-    writeFileSync(path('web.yml'), [
+    exporter = await startTlsExporter('web.yml', [
       'tls_server_config:',
       '  cert_file: server.crt',
       '  key_file: server.key',
@@ -53,11 +61,7 @@ describe('TLS with client certificates and basic auth', () => {
       '  client_ca_file: ca.crt',
       'basic_auth_users:',
       `  prometheus: ${bcrypt.hashSync('scrape-secret', 10).replace('$2b$', '$2y$')}`,
-      '',
-    ].join('\n'));
-    exporter = await startExporter(['--config.dir=examples', '--config.names=timers', `--web.config.file=${path('web.yml')}`], {
-      probe: (port) => get(`https://127.0.0.1:${port}/`, { cert: 'client' }).then((r) => r.status === 401),
-    });
+    ], { cert: 'client', status: 401 });
   });
 
   afterAll(async () => {
@@ -90,7 +94,7 @@ describe('client_allowed_sans, cipher_suites and curve_preferences (Go names)', 
     // The CA of the block above signs two more clients: one whose SAN is allowed, one whose SAN is not.
     await issue('allowed', 'prometheus-a', 'subjectAltName=DNS:prometheus.example,IP:::1\nextendedKeyUsage=clientAuth\n');
     await issue('other', 'prometheus-b', 'subjectAltName=DNS:intruder.example\nextendedKeyUsage=clientAuth\n');
-    writeFileSync(path('sans.yml'), [
+    exporter = await startTlsExporter('sans.yml', [
       'tls_server_config:',
       '  cert_file: server.crt',
       '  key_file: server.key',
@@ -100,11 +104,7 @@ describe('client_allowed_sans, cipher_suites and curve_preferences (Go names)', 
       '  max_version: TLS12',
       '  cipher_suites: [TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256]',
       '  curve_preferences: [CurveP384]',
-      '',
-    ].join('\n'));
-    exporter = await startExporter(['--config.dir=examples', '--config.names=timers', `--web.config.file=${path('sans.yml')}`], {
-      probe: (port) => get(`https://127.0.0.1:${port}/`, { cert: 'allowed' }).then((r) => r.status === 200),
-    });
+    ], { cert: 'allowed', status: 200 });
   });
 
   afterAll(async () => {
