@@ -19,14 +19,21 @@ describe('the private apt state', () => {
 });
 
 describe('splitKernelPackages', () => {
-  it('takes the linux-binary and linux-modules packages of a 6.19+ image package', () => {
+  it('takes the linux-base, linux-binary and linux-modules packages of a 6.19+ image package', () => {
     const depends =
       'dracut | initramfs-tools (>= 0.120+deb8u2) | linux-initramfs-tool, linux-base-7.2.13+deb14-amd64 (= 7.2.13-1), ' +
       'linux-binary-7.2.13+deb14-amd64 (= 7.2.13-1), linux-modules-7.2.13+deb14-amd64 (= 7.2.13-1)';
-    expect(splitKernelPackages(depends)).toEqual(['linux-binary-7.2.13+deb14-amd64', 'linux-modules-7.2.13+deb14-amd64']);
+    expect(splitKernelPackages(depends)).toEqual([
+      'linux-base-7.2.13+deb14-amd64',
+      'linux-binary-7.2.13+deb14-amd64',
+      'linux-modules-7.2.13+deb14-amd64',
+    ]);
   });
 
   it('takes nothing from an image package that holds the kernel itself', () => {
     expect(splitKernelPackages('kmod, linux-base (>= 4.3~), initramfs-tools (>= 0.120+deb8u2) | linux-initramfs-tool')).toEqual([]);
+    // 6.18's image names a linux-base-<release> that no suite carries.
+    const trixie618 = 'dracut | initramfs-tools (>= 0.120+deb8u2) | linux-initramfs-tool, kmod, linux-base-6.18.15+deb13-amd64 (= 6.18.15-1~bpo13+1)';
+    expect(splitKernelPackages(trixie618)).toEqual([]);
   });
 });

@@ -75,13 +75,18 @@ export async function debianApt(cacheRoot: string, env: NodeJS.ProcessEnv = proc
 }
 
 /**
- * From 6.19 on Debian's `linux-image-*` is a small package depending on `linux-binary-*` (the kernel)
- * and `linux-modules-*`: the packages of the same build that must be unpacked with it.
+ * From 6.19 on Debian's `linux-image-*` is a small package depending on `linux-binary-*` (the kernel),
+ * `linux-modules-*` (the .ko files) and `linux-base-<release>` (modules.builtin, modules.order and the
+ * config, without which built-in drivers such as virtio_pci look missing): the packages of the same
+ * build that must be unpacked with it. The release-less `linux-base` tool package is not one of them.
  */
 export function splitKernelPackages(dependsField: string): string[] {
-  return dependsField
+  const names = dependsField
     .split(',')
     .flatMap((alternatives) => alternatives.split('|'))
-    .map((item) => item.trim().split(/\s/)[0]!)
-    .filter((name) => /^linux-(binary|modules)-/.test(name));
+    .map((item) => item.trim().split(/\s/)[0]!);
+  // Before the split (6.18 and older) the image package also depends on a linux-base-<release> that
+  // no suite carries: only a package with a linux-binary-* dependency is a split one.
+  if (!names.some((name) => /^linux-binary-\d/.test(name))) return [];
+  return names.filter((name) => /^linux-(binary|modules|base)-\d/.test(name));
 }

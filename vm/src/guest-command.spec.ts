@@ -19,12 +19,16 @@ describe('guestCommandScript', () => {
     expect(result.stdout).toBe(`it's|two words|$HOME|*|/usr|o'hai "there"|`);
   });
 
-  it('hands the exit status back, through exec or through the status file', async () => {
+  it('hands the exit status back, through exec or through the status file (with the uptime the command started at)', async () => {
     expect((await runScript(guestCommandScript({ argv: ['sh', '-c', 'exit 7'], cwd: '/', env: {} }))).exitCode).toBe(7);
     const dir = await mkdtemp(join(tmpdir(), 'status-'));
     const statusFile = join(dir, 'status');
     await runScript(guestCommandScript({ argv: ['sh', '-c', 'exit 9'], cwd: '/', env: {}, statusFile }));
-    expect(parseGuestStatus(await readFile(statusFile, 'utf8'))).toEqual({ exitCode: 9 });
+    const uptime = Number((await readFile('/proc/uptime', 'utf8')).split(' ')[0]);
+    const status = parseGuestStatus(await readFile(statusFile, 'utf8'));
+    expect(status.exitCode).toBe(9);
+    expect(status.bootSeconds).toBeGreaterThan(0);
+    expect(status.bootSeconds).toBeLessThanOrEqual(uptime);
   });
 
   it('fails with 125 when the working directory does not exist in the guest', async () => {

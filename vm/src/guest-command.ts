@@ -12,6 +12,8 @@ export interface GuestCommand {
   env: NodeJS.ProcessEnv;
   /** Where the script writes the command's exit status, when the engine has no other way back. */
   statusFile?: string;
+  /** Files the command's stdout and stderr go to, for engines without byte-exact channels of their own. */
+  outputFiles?: { stdout: string; stderr: string };
   /** Mount bpffs/tracefs/debugfs/cgroup2 first, for engines whose init does not (virtme-ng). */
   mountKernelFilesystems?: boolean;
 }
@@ -41,9 +43,12 @@ export function guestCommandScript(command: GuestCommand): string {
     }
   }
   lines.push(`cd ${shellQuote(command.cwd)} || exit 125`);
-  const run = command.argv.map(shellQuote).join(' ');
+  const redirections = command.outputFiles ? ` </dev/null >${shellQuote(command.outputFiles.stdout)} 2>${shellQuote(command.outputFiles.stderr)}` : '';
+  const run = command.argv.map(shellQuote).join(' ') + redirections;
   if (command.statusFile) {
-    lines.push(run, `echo "exit $?" > ${shellQuote(command.statusFile)}`);
+    // The boot line lets the host tell boot time from run time, as the QEMU engine's init does.
+    const statusFile = shellQuote(command.statusFile);
+    lines.push(`echo "boot $(cut -d' ' -f1 /proc/uptime)" > ${statusFile}`, run, `echo "exit $?" >> ${statusFile}`);
   } else {
     lines.push(`exec ${run}`);
   }

@@ -1,8 +1,7 @@
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectAccelerator } from './accelerator.ts';
+import { findOnPath } from './find-on-path.ts';
 import type { GuestCommand } from './guest-command.ts';
 import { prepareKernel } from './kernel-cache.ts';
 import type { KernelSpec } from './kernel-matrix.ts';
@@ -18,14 +17,6 @@ export const KERNELS_FILE = join(REPO_ROOT, 'vm', 'kernels.yaml');
 /** `.vm-cache/` in the repository (git-ignored); VM_CACHE_DIR moves it, e.g. onto a CI cache volume. */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env['VM_CACHE_DIR'] || join(REPO_ROOT, '.vm-cache');
-}
-
-export async function findOnPath(program: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  for (const folder of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(folder, program);
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
-  }
-  return undefined;
 }
 
 /** virtme-ng when `vng` is installed (the maintained tool, fast with KVM); our QEMU launcher otherwise. */
@@ -51,7 +42,7 @@ export interface GuestRunOptions {
 export interface GuestRunResult extends GuestResult {
   engine: EngineName;
   accelerator: string;
-  /** The exact kernel build booted (QEMU engine), e.g. `linux-image-6.1.0-56-amd64`. */
+  /** The exact kernel build booted (Debian entries, both engines), e.g. `linux-image-6.1.0-56-amd64_6.1.158-1`. */
   kernelBuild?: string;
 }
 
@@ -61,7 +52,7 @@ export async function runInGuest(options: GuestRunOptions): Promise<GuestRunResu
   const machine = { cpus: options.cpus, memoryMiB: options.memoryMiB, accelerator };
   const runsDir = join(cacheRoot(), 'runs');
   if (options.engine === 'vng') {
-    const result = await runInVng({ spec: options.spec, command: options.command, machine, shares: options.shares, runsDir, timeoutSeconds: options.timeoutSeconds });
+    const result = await runInVng({ spec: options.spec, cacheRoot: cacheRoot(), command: options.command, machine, shares: options.shares, runsDir, timeoutSeconds: options.timeoutSeconds });
     return { ...result, engine: 'vng', accelerator };
   }
   const kernel = await prepareKernel(options.spec, cacheRoot());

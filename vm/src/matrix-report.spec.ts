@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matrixFailed, parseRunnerReport, renderMarkdown, type MatrixReport } from './matrix-report.ts';
+import { EXAMPLE_COLUMNS, matrixFailed, parseRunnerReport, renderMarkdown, type MatrixReport } from './matrix-report.ts';
 
 const runnerJson = JSON.stringify([
   { example: 'timers', kernel: '6.1.0-56-amd64', attachTypes: ['tp_btf'], status: 'pass', reason: '' },
@@ -38,7 +38,7 @@ describe('matrix outcome', () => {
   });
 
   it('renders one row per kernel and per kernel x example, saying why a kernel did not run', () => {
-    const markdown = renderMarkdown(report({ kernels: [...report({}).kernels, { id: 'host', version: 'host', status: 'unavailable', reason: 'no image | none' }] }));
+    const markdown = renderMarkdown(report({ kernels: [...report({}).kernels, { id: 'host', version: 'host', status: 'unavailable', reason: 'no image | none' }] }), EXAMPLE_COLUMNS);
     expect(markdown).toContain('| 6.1 | linux-image-6.1.0-56-amd64 | qemu/tcg | 3.0 s | 20.0 s | ran |');
     expect(markdown).toContain('| host | — | — | — | — | not available here: no image \\| none |');
     expect(markdown).toContain('| 6.1 | kprobe-multi | kprobe.multi | unsupported | kprobe.multi: EOPNOTSUPP |');

@@ -22,11 +22,12 @@ export interface KernelOutcome {
   runSeconds?: number;
 }
 
-export interface MatrixReport {
+/** The whole matrix: per kernel what happened, per kernel × example (or × user config) the result. */
+export interface MatrixReport<Row = MatrixRow> {
   generatedAt: string;
   totalSeconds: number;
   kernels: KernelOutcome[];
-  results: MatrixRow[];
+  results: Row[];
 }
 
 const STATUSES = ['pass', 'fail', 'unsupported'] as const;
@@ -69,10 +70,22 @@ export function matrixFailed(report: MatrixReport): boolean {
   return report.results.some((row) => row.status === 'fail') || report.kernels.some((kernel) => kernel.status === 'error');
 }
 
-const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+export const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 const seconds = (value: number | undefined) => (value === undefined ? '—' : `${value.toFixed(1)} s`);
 
-export function renderMarkdown(report: MatrixReport): string {
+/** How the second table of matrix.md shows one result row. */
+export interface ResultColumns<Row> {
+  headers: string[];
+  cells(row: Row): string[];
+}
+
+export const EXAMPLE_COLUMNS: ResultColumns<MatrixRow> = {
+  headers: ['kernel', 'example', 'attach types', 'status', 'reason'],
+  cells: (row) => [row.kernel, row.example, row.attachTypes.join(', '), row.status, row.reason],
+};
+
+export function renderMarkdown<Row>(report: MatrixReport<Row>, columns: ResultColumns<Row>): string {
+  const tableRow = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
   const lines = [
     '# Kernel matrix',
     '',
@@ -83,14 +96,12 @@ export function renderMarkdown(report: MatrixReport): string {
     ...report.kernels.map((kernel) => {
       const status = kernel.status === 'unavailable' ? `not available here: ${kernel.reason}` : kernel.status === 'error' ? `error: ${kernel.reason}` : 'ran';
       const engine = kernel.engine ? `${kernel.engine}/${kernel.accelerator}` : '—';
-      return `| ${kernel.id} | ${kernel.kernelBuild ?? '—'} | ${engine} | ${seconds(kernel.bootSeconds)} | ${seconds(kernel.runSeconds)} | ${cell(status)} |`;
+      return tableRow([kernel.id, kernel.kernelBuild ?? '—', engine, seconds(kernel.bootSeconds), seconds(kernel.runSeconds), status]);
     }),
     '',
-    '| kernel | example | attach types | status | reason |',
-    '|---|---|---|---|---|',
-    ...report.results.map(
-      (row) => `| ${row.kernel} | ${row.example} | ${row.attachTypes.join(', ')} | ${row.status} | ${cell(row.reason)} |`,
-    ),
+    tableRow(columns.headers),
+    `|${columns.headers.map(() => '---|').join('')}`,
+    ...report.results.map((row) => tableRow(columns.cells(row))),
     '',
   ];
   return lines.join('\n');

@@ -1,12 +1,25 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT_HARNESS_FAILURE, EXIT_USAGE } from './exit-codes.ts';
 import { commaList, positiveInteger, usageText, type OptionTable } from './cli-options.ts';
-import { KERNELS_FILE, REPO_ROOT, pickEngine, runInGuest, type EngineName } from './guest-runner.ts';
+import { checkConfigNames, configNamesIn, configsFailed, CONFIG_COLUMNS, judgeConfigCheck, type ConfigRow } from './config-report.ts';
+import { snapshotExporter } from './exporter-snapshot.ts';
+import { cacheRoot, KERNELS_FILE, REPO_ROOT, pickEngine, runInGuest, type EngineName } from './guest-runner.ts';
 import { KernelMatrixError, loadKernelMatrix, selectKernels, type KernelSpec } from './kernel-matrix.ts';
 import { KernelUnavailableError } from './kernel-sources.ts';
-import { matrixFailed, parseRunnerReport, renderMarkdown, type KernelOutcome, type MatrixReport, type MatrixRow } from './matrix-report.ts';
+import { forEachLimited } from './limited-parallel.ts';
+import {
+  EXAMPLE_COLUMNS,
+  matrixFailed,
+  parseRunnerReport,
+  renderMarkdown,
+  type KernelOutcome,
+  type MatrixReport,
+  type MatrixRow,
+  type ResultColumns,
+} from './matrix-report.ts';
 
 /**
  * The example suite's runner (examples/harness/check.ts); run with tsx as an import hook, which spares tsx's CLI process.
@@ -17,19 +30,73 @@ export const RUNNER = [process.execPath, '--import', 'tsx', 'examples/harness/ch
 const OPTIONS = {
   kernels: { type: 'string', value: 'a,b', help: 'kernel ids from vm/kernels.yaml (default: all)' },
   examples: { type: 'string', value: 'x,y', help: 'examples to run (default: the runner\'s own default)' },
+  'config.dir': { type: 'string', value: 'DIR', help: 'check your own <name>.yaml + <name>.bpf.o configs from DIR instead of the examples' },
+  'config.names': { type: 'string', value: 'a,b', help: 'configs of --config.dir to check (default: every yaml with its .bpf.o)' },
   engine: { type: 'string', value: 'vng|qemu', help: 'default: vng when on PATH, else qemu' },
   out: { type: 'string', value: 'DIR', help: 'where matrix.json and matrix.md go (default dist/vm)' },
   timeout: { type: 'string', value: 'SECONDS', help: 'per-kernel limit (default 900)' },
+  parallel: { type: 'string', value: 'N', help: 'guests booted at once (default: one per CPU core)' },
   help: { type: 'boolean', help: 'show this help' },
 } satisfies OptionTable;
 
-const USAGE = usageText('./vm/matrix [options]', 'Runs the example suite inside each kernel (one boot per kernel) and writes a pass/fail matrix.', OPTIONS);
+const USAGE = usageText(
+  './vm/matrix [options]',
+  'Runs the example suite (or, with --config.dir, your own configs under --config.check --config.strict) inside each kernel, one boot per kernel, and writes a matrix.',
+  OPTIONS,
+);
 
 const log = (message: string) => process.stderr.write(`vm/matrix: ${message}\n`);
 
-async function runKernel(spec: KernelSpec, engine: EngineName, examples: string[] | undefined, reportDir: string, timeoutSeconds: number): Promise<{ outcome: KernelOutcome; rows: MatrixRow[] }> {
+/** What runs in each guest and how its results come back: the example suite, or a user's configs. */
+interface Suite<Row> {
+  columns: ResultColumns<Row>;
+  argv(reportDir: string): string[];
+  /** The rows the guest left in reportDir; undefined when it left nothing. */
+  collect(reportDir: string, kernelId: string): Promise<Row[] | undefined>;
+  summary(rows: Row[]): string;
+  failed(report: MatrixReport<Row>): boolean;
+}
+
+function exampleSuite(examples: string[] | undefined, exporterCommand: string): Suite<MatrixRow> {
+  return {
+    columns: EXAMPLE_COLUMNS,
+    argv: (reportDir) => [...RUNNER, ...(examples ? ['--examples', examples.join(',')] : []), '--exporter', exporterCommand, '--report', join(reportDir, 'check.json')],
+    async collect(reportDir, kernelId) {
+      const reportFile = join(reportDir, 'check.json');
+      // Read whatever report exists even after a failed run: rows the runner wrote before a timeout count.
+      const text = await readFile(reportFile, 'utf8').catch(() => undefined);
+      return text === undefined ? undefined : parseRunnerReport(text, reportFile, kernelId);
+    },
+    summary: (rows) => `${rows.filter((row) => row.status === 'pass').length}/${rows.length} passed`,
+    failed: matrixFailed,
+  };
+}
+
+export const CHECK_CONFIGS = join(REPO_ROOT, 'vm', 'guest', 'check-configs.sh');
+
+function configSuite(configDir: string, names: string[], exporterCommand: string): Suite<ConfigRow> {
+  return {
+    columns: CONFIG_COLUMNS,
+    argv: (reportDir) => ['sh', CHECK_CONFIGS, exporterCommand, configDir, reportDir, ...names],
+    async collect(reportDir, kernelId) {
+      const release = await readFile(join(reportDir, 'kernel-release'), 'utf8').catch(() => undefined);
+      if (release === undefined) return undefined;
+      const rows: ConfigRow[] = [];
+      for (const name of names) {
+        const exit = await readFile(join(reportDir, `${name}.exit`), 'utf8').catch(() => undefined);
+        if (exit === undefined) continue;
+        const row = judgeConfigCheck(name, kernelId, Number(exit.trim()), await readFile(join(reportDir, `${name}.log`), 'utf8').catch(() => ''));
+        rows.push({ ...row, kernelRelease: release.trim() });
+      }
+      return rows;
+    },
+    summary: (rows) => `${rows.filter((row) => row.status === 'attached').length}/${rows.length} attached`,
+    failed: configsFailed,
+  };
+}
+
+async function runKernel<Row>(spec: KernelSpec, engine: EngineName, suite: Suite<Row>, reportDir: string, timeoutSeconds: number): Promise<{ outcome: KernelOutcome; rows: Row[] }> {
   const base = { id: spec.id, version: spec.version };
-  const reportFile = join(reportDir, 'check.json');
   await rm(reportDir, { recursive: true, force: true });
   await mkdir(reportDir, { recursive: true });
   log(`kernel ${spec.id}: booting`);
@@ -39,7 +106,7 @@ async function runKernel(spec: KernelSpec, engine: EngineName, examples: string[
     const result = await runInGuest({
       spec,
       engine,
-      command: { argv: [...RUNNER, ...(examples ? ['--examples', examples.join(',')] : []), '--report', reportFile], cwd: REPO_ROOT, env: process.env },
+      command: { argv: suite.argv(reportDir), cwd: REPO_ROOT, env: process.env },
       shares: [reportDir],
       cpus: 2,
       memoryMiB: 2048,
@@ -63,21 +130,19 @@ async function runKernel(spec: KernelSpec, engine: EngineName, examples: string[
     log(`kernel ${spec.id}: ${(error as Error).message}`);
     outcome = { ...base, status: 'error', reason: (error as Error).message.split('\n')[0]! };
   }
-  // Read whatever report exists even after a failed run: rows the runner wrote before a timeout count.
-  const text = await readFile(reportFile, 'utf8').catch(() => undefined);
-  if (text === undefined) {
-    if (outcome.status === 'ran') outcome = { ...outcome, status: 'error', reason: `the example runner exited ${exitCode} without writing ${reportFile}` };
+  const rows = await suite.collect(reportDir, spec.id);
+  if (rows === undefined) {
+    if (outcome.status === 'ran') outcome = { ...outcome, status: 'error', reason: `the guest command exited ${exitCode} without writing its report into ${reportDir}` };
     return { outcome, rows: [] };
   }
-  const rows = parseRunnerReport(text, reportFile, spec.id);
-  log(`kernel ${spec.id}: ${rows.filter((row) => row.status === 'pass').length}/${rows.length} passed`);
+  log(`kernel ${spec.id}: ${suite.summary(rows)}`);
   return { outcome, rows };
 }
 
-async function writeReport(report: MatrixReport, outDir: string): Promise<void> {
+async function writeReport<Row>(report: MatrixReport<Row>, columns: ResultColumns<Row>, outDir: string): Promise<void> {
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'matrix.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(join(outDir, 'matrix.md'), renderMarkdown(report));
+  await writeFile(join(outDir, 'matrix.md'), renderMarkdown(report, columns));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -89,29 +154,66 @@ async function main(argv: string[]): Promise<number> {
   const all = await loadKernelMatrix(KERNELS_FILE);
   const specs = selectKernels(all, commaList(values.kernels) ?? all.map((kernel) => kernel.id));
   const engine = await pickEngine(values.engine);
-  const outDir = values.out ?? join(REPO_ROOT, 'dist', 'vm');
+  // Absolute: the report folders are shared into the guest at the same path.
+  const outDir = resolve(values.out ?? join(REPO_ROOT, 'dist', 'vm'));
   // 4–6.5 min per kernel measured (shared exporter, TCG, loaded machine): 900 s leaves room for a slower
   // machine without letting one hung guest eat CI's whole budget.
   const timeoutSeconds = positiveInteger(values.timeout, '--timeout', 900);
-  const started = performance.now();
-  const report: MatrixReport = { generatedAt: new Date().toISOString(), totalSeconds: 0, kernels: [], results: [] };
-  // One kernel at a time: each guest already uses both of CI's cores. The report is rewritten after
-  // every kernel, so a run cut short by a CI time limit still leaves what it found.
-  for (const spec of specs) {
-    const { outcome, rows } = await runKernel(spec, engine, commaList(values.examples), join(outDir, 'reports', spec.id), timeoutSeconds);
-    report.kernels.push(outcome);
-    report.results.push(...rows);
-    report.totalSeconds = (performance.now() - started) / 1000;
-    await writeReport(report, outDir);
+  // One guest per core by default: a guest's work is mostly one Node.js thread (the exporter, the
+  // runner, the workloads take turns), so two guests on two cores roughly halve the wall time.
+  const parallel = positiveInteger(values.parallel, '--parallel', availableParallelism());
+  const configDir = values['config.dir'];
+  if (values['config.names'] !== undefined && configDir === undefined) throw new UsageError('--config.names needs --config.dir');
+  if (configDir !== undefined && values.examples !== undefined) throw new UsageError('--examples and --config.dir exclude each other');
+  const exporter = await snapshotExporter(REPO_ROOT, join(cacheRoot(), 'runs'));
+  try {
+    if (configDir === undefined) return await runMatrix(specs, engine, exampleSuite(commaList(values.examples), exporter.command), outDir, timeoutSeconds, parallel);
+    const directory = await realpath(configDir).catch(() => {
+      throw new UsageError(`--config.dir: ${configDir} does not exist`);
+    });
+    const names = commaList(values['config.names']) ?? (await configNamesIn(directory));
+    await checkConfigNames(directory, names).catch((error: Error) => {
+      throw new UsageError(error.message);
+    });
+    if (names.length === 0) throw new UsageError(`--config.dir: ${directory} holds no <name>.yaml with a <name>.bpf.o beside it`);
+    return await runMatrix(specs, engine, configSuite(directory, names, exporter.command), outDir, timeoutSeconds, parallel);
+  } finally {
+    await exporter.remove();
   }
+}
+
+/** A bad flag value: exit 2, like parseArgs' own errors. */
+class UsageError extends Error {}
+
+async function runMatrix<Row>(specs: KernelSpec[], engine: EngineName, suite: Suite<Row>, outDir: string, timeoutSeconds: number, parallel: number): Promise<number> {
+  const started = performance.now();
+  const report: MatrixReport<Row> = { generatedAt: new Date().toISOString(), totalSeconds: 0, kernels: [], results: [] };
+  // The report is rewritten after every kernel (in kernels.yaml order), so a run cut short by a CI
+  // time limit still leaves what it found.
+  const done = new Map<string, { outcome: KernelOutcome; rows: Row[] }>();
+  let writing = Promise.resolve();
+  const rewriteReport = () => {
+    const finished = specs.flatMap((each) => done.get(each.id) ?? []);
+    report.kernels = finished.map((each) => each.outcome);
+    report.results = finished.flatMap((each) => each.rows);
+    report.totalSeconds = (performance.now() - started) / 1000;
+    // Chained, so two kernels finishing together never write the files at once.
+    writing = writing.then(() => writeReport(report, suite.columns, outDir));
+    return writing;
+  };
+  await forEachLimited(specs, parallel, async (spec) => {
+    done.set(spec.id, await runKernel(spec, engine, suite, join(outDir, 'reports', spec.id), timeoutSeconds));
+    await rewriteReport();
+  });
+  await rewriteReport();
   log(`wrote ${join(outDir, 'matrix.json')} and matrix.md in ${report.totalSeconds.toFixed(0)} s`);
-  return matrixFailed(report) ? 1 : 0;
+  return suite.failed(report) ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const usage = error instanceof KernelMatrixError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = error instanceof KernelMatrixError || error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     log((error as Error).message);
     process.exit(usage ? EXIT_USAGE : EXIT_HARNESS_FAILURE);
   },

@@ -17,18 +17,23 @@ beforeAll(async () => {
   await execa('cc', ['-O2', '-Wall', join(source, 'probe-loader.c'), '-o', join(FIXTURES, 'probe-loader'), '-lbpf']);
 });
 
+// Both engines boot the same cached Debian builds: ours from the ELF kernel and a busybox initramfs,
+// virtme-ng (Debian's 1.41, unpacked by scripts/setup.sh) from the bzImage beside the module tree.
 describe.each([
-  { kernel: '6.1', release: /^6\.1\.\d+-\d+-amd64$/ },
-  { kernel: '6.12', release: /^6\.12\.\d+\+deb12-amd64$/ },
-])('./vm/run --kernel $kernel', ({ kernel, release }) => {
+  { kernel: '6.1', engine: 'qemu', release: /^6\.1\.\d+-\d+-amd64$/ },
+  { kernel: '6.12', engine: 'qemu', release: /^6\.12\.\d+\+deb12-amd64$/ },
+  { kernel: '7.3', engine: 'qemu', release: /^7\.3\.\d+\+deb13-amd64$/ },
+  { kernel: '6.1', engine: 'vng', release: /^6\.1\.\d+-\d+-amd64$/ },
+  { kernel: '7.3', engine: 'vng', release: /^7\.3\.\d+\+deb13-amd64$/ },
+])('./vm/run --kernel $kernel --engine $engine', ({ kernel, engine, release }) => {
   // One boot per kernel (each costs ~10 s under TCG): the guest script checks everything at once.
   let result: Awaited<ReturnType<typeof execa>> & { stdout: string; stderr: string };
   let share: string;
-  const marker = `vanish-${kernel}-${process.pid}`;
+  const marker = `vanish-${kernel}-${engine}-${process.pid}`;
 
   beforeAll(async () => {
     await mkdir(join(cacheRoot(), 'e2e'), { recursive: true });
-    share = await mkdtemp(join(cacheRoot(), 'e2e', `${kernel}-`));
+    share = await mkdtemp(join(cacheRoot(), 'e2e', `${kernel}-${engine}-`));
     const script = [
       'uname -r',
       `${FIXTURES}/probe-loader ${FIXTURES}/probes.bpf.o || echo "probe-loader exited $?"`,
@@ -37,11 +42,12 @@ describe.each([
       'modprobe loop && test -e /dev/loop-control && echo "modprobe loop ok"',
       'echo "cwd $PWD"',
       'echo "to stderr" >&2',
-      `touch ${marker}`,
+      `touch ${marker} && echo "wrote ${marker}"`,
       `echo "written in the guest" > ${share}/from-guest`,
       'exit 7',
     ].join('\n');
-    result = (await execa(VM_RUN, ['--kernel', kernel, '--share', share, '--', 'sh', '-c', script], { cwd: REPO_ROOT, reject: false })) as typeof result;
+    const args = ['--kernel', kernel, '--engine', engine, '--share', share, '--', 'sh', '-c', script];
+    result = (await execa(VM_RUN, args, { cwd: REPO_ROOT, reject: false })) as typeof result;
   });
 
   it('runs in that kernel, in the same directory, and hands back the exit status and both streams', () => {
@@ -69,6 +75,7 @@ describe.each([
   });
 
   it('throws guest writes away, except in a shared folder', async () => {
+    expect(result.stdout).toContain(`wrote ${marker}`);
     await expect(access(join(REPO_ROOT, marker))).rejects.toThrow();
     expect(await readFile(join(share, 'from-guest'), 'utf8')).toBe('written in the guest\n');
     await rm(share, { recursive: true, force: true });
