@@ -4,9 +4,10 @@ import { aptOptions, sourcesList, splitKernelPackages } from './debian-apt.ts';
 describe('the private apt state', () => {
   it('lists every suite of the mirror, security from its own archive', () => {
     const list = sourcesList('http://deb.debian.org/debian');
-    expect(list).toContain('deb http://deb.debian.org/debian bullseye main\n');
-    expect(list).toContain('deb http://deb.debian.org/debian-security bookworm-security main\n');
-    expect(list).toContain('deb http://deb.debian.org/debian experimental main\n');
+    const signed = 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]';
+    expect(list).toContain(`${signed} http://deb.debian.org/debian bullseye main\n`);
+    expect(list).toContain(`${signed} http://deb.debian.org/debian-security bookworm-security main\n`);
+    expect(list).toContain(`${signed} http://deb.debian.org/debian experimental main\n`);
   });
 
   it('points every apt path it writes at its own folder, never the machine sources', () => {

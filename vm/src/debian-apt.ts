@@ -22,8 +22,15 @@ export const DEBIAN_SUITES: { archive: 'debian' | 'debian-security'; suite: stri
 /** Lists older than this are refreshed before a kernel is resolved (an `update` of all suites takes ~5 s). */
 const LISTS_MAX_AGE_MS = 12 * 3600 * 1000;
 
+/**
+ * Debian's archive keys, named explicitly: on Debian apt trusts them anyway, on an Ubuntu CI runner
+ * (package debian-archive-keyring) only a `signed-by` makes it verify Debian's suites with them.
+ */
+export const DEBIAN_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
+
 export function sourcesList(mirror: string): string {
-  return DEBIAN_SUITES.map(({ archive, suite }) => `deb ${mirror.replace(/\/debian\/?$/, '')}/${archive} ${suite} main\n`).join('');
+  const base = mirror.replace(/\/debian\/?$/, '');
+  return DEBIAN_SUITES.map(({ archive, suite }) => `deb [signed-by=${DEBIAN_KEYRING}] ${base}/${archive} ${suite} main\n`).join('');
 }
 
 /** The `-o` options that point apt-get/apt-cache at the private state in `directory`. */

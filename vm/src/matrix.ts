@@ -10,6 +10,7 @@ import { cacheRoot, KERNELS_FILE, REPO_ROOT, pickEngine, runInGuest, type Engine
 import { KernelMatrixError, loadKernelMatrix, selectKernels, type KernelSpec } from './kernel-matrix.ts';
 import { KernelUnavailableError } from './kernel-sources.ts';
 import { forEachLimited } from './limited-parallel.ts';
+import { applyMinimumKernels, loadMinimumKernels, type MinimumKernel } from './minimum-kernels.ts';
 import {
   EXAMPLE_COLUMNS,
   matrixFailed,
@@ -52,20 +53,22 @@ interface Suite<Row> {
   columns: ResultColumns<Row>;
   argv(reportDir: string): string[];
   /** The rows the guest left in reportDir; undefined when it left nothing. */
-  collect(reportDir: string, kernelId: string): Promise<Row[] | undefined>;
+  collect(reportDir: string, spec: KernelSpec): Promise<Row[] | undefined>;
   summary(rows: Row[]): string;
   failed(report: MatrixReport<Row>): boolean;
 }
 
-function exampleSuite(examples: string[] | undefined, exporterCommand: string): Suite<MatrixRow> {
+export const MINIMUM_KERNELS_FILE = join(REPO_ROOT, 'vm', 'example-minimum-kernels.yaml');
+
+function exampleSuite(examples: string[] | undefined, exporterCommand: string, minimums: Map<string, MinimumKernel>): Suite<MatrixRow> {
   return {
     columns: EXAMPLE_COLUMNS,
     argv: (reportDir) => [...RUNNER, ...(examples ? ['--examples', examples.join(',')] : []), '--exporter', exporterCommand, '--report', join(reportDir, 'check.json')],
-    async collect(reportDir, kernelId) {
+    async collect(reportDir, spec) {
       const reportFile = join(reportDir, 'check.json');
       // Read whatever report exists even after a failed run: rows the runner wrote before a timeout count.
       const text = await readFile(reportFile, 'utf8').catch(() => undefined);
-      return text === undefined ? undefined : parseRunnerReport(text, reportFile, kernelId);
+      return text === undefined ? undefined : applyMinimumKernels(parseRunnerReport(text, reportFile, spec.id), spec.version, minimums);
     },
     summary: (rows) => `${rows.filter((row) => row.status === 'pass').length}/${rows.length} passed`,
     failed: matrixFailed,
@@ -78,7 +81,7 @@ function configSuite(configDir: string, names: string[], exporterCommand: string
   return {
     columns: CONFIG_COLUMNS,
     argv: (reportDir) => ['sh', CHECK_CONFIGS, exporterCommand, configDir, reportDir, ...names],
-    async collect(reportDir, kernelId) {
+    async collect(reportDir, { id: kernelId }) {
       const release = await readFile(join(reportDir, 'kernel-release'), 'utf8').catch(() => undefined);
       if (release === undefined) return undefined;
       const rows: ConfigRow[] = [];
@@ -130,7 +133,7 @@ async function runKernel<Row>(spec: KernelSpec, engine: EngineName, suite: Suite
     log(`kernel ${spec.id}: ${(error as Error).message}`);
     outcome = { ...base, status: 'error', reason: (error as Error).message.split('\n')[0]! };
   }
-  const rows = await suite.collect(reportDir, spec.id);
+  const rows = await suite.collect(reportDir, spec);
   if (rows === undefined) {
     if (outcome.status === 'ran') outcome = { ...outcome, status: 'error', reason: `the guest command exited ${exitCode} without writing its report into ${reportDir}` };
     return { outcome, rows: [] };
@@ -167,7 +170,10 @@ async function main(argv: string[]): Promise<number> {
   if (configDir !== undefined && values.examples !== undefined) throw new UsageError('--examples and --config.dir exclude each other');
   const exporter = await snapshotExporter(REPO_ROOT, join(cacheRoot(), 'runs'));
   try {
-    if (configDir === undefined) return await runMatrix(specs, engine, exampleSuite(commaList(values.examples), exporter.command), outDir, timeoutSeconds, parallel);
+    if (configDir === undefined) {
+      const suite = exampleSuite(commaList(values.examples), exporter.command, await loadMinimumKernels(MINIMUM_KERNELS_FILE));
+      return await runMatrix(specs, engine, suite, outDir, timeoutSeconds, parallel);
+    }
     const directory = await realpath(configDir).catch(() => {
       throw new UsageError(`--config.dir: ${configDir} does not exist`);
     });

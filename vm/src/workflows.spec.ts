@@ -35,4 +35,17 @@ describe('GitHub workflows', async () => {
     expect(steps).toContain('pipx install virtme-ng');
     expect(steps).toContain('./vm/matrix --engine vng');
   });
+
+  it('ships a composite action that checks a user\'s configs with vm/matrix --config.dir, and runs it on the test configs', async () => {
+    const action = parse(await readFile(join(REPO_ROOT, '.github', 'actions', 'kernel-matrix', 'action.yml'), 'utf8'));
+    expect(action.runs.using).toBe('composite');
+    expect(Object.keys(action.inputs).sort()).toEqual(['config-dir', 'config-names', 'kernels']);
+    expect(action.inputs['config-dir'].required).toBe(true);
+    const script: string = action.runs.steps.map((step: { run?: string }) => step.run ?? '').join('\n');
+    expect(script).toContain('./vm/matrix --engine vng --config.dir "$CONFIG_DIR"');
+    expect(script).toContain('pipx install virtme-ng');
+    const workflow = parse(await readFile(join(WORKFLOWS, 'kernel-matrix.yml'), 'utf8'));
+    const uses = workflow.jobs['user-configs'].steps.find((step: { uses?: string }) => step.uses === './.github/actions/kernel-matrix');
+    expect(uses.with).toEqual({ 'config-dir': 'dist/user-configs', kernels: '5.15,6.1' });
+  });
 });
