@@ -101,6 +101,29 @@ describe.skipIf(NOT_ROOT_REASON)(`dashboard on the exporter's history${NOT_ROOT_
     await page.close();
   });
 
+  it('restores a view from a query-string link with units, and falls back quietly on values it does not know', async () => {
+    const { page, errors } = await openPage(browser, `${exporter.url}/dashboard/?range=2m&refresh=off&theme=purple&color=rainbow&config=nope&t.${HEATMAP}=abc`);
+    const value = (name: string) => page.$eval(`select[name="${name}"]`, (el) => (el as HTMLSelectElement).value);
+    // 2 minutes is not in the menu: it is added to it and selected.
+    expect([await value('range'), await value('refresh'), await value('theme'), await value('color'), await value('config')]).toEqual(['120', '0', 'light', 'count', '']);
+    expect(await page.$eval('select[name="range"]', (el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('last 2 min');
+    expect(await page.textContent('#status')).toContain('no config named “nope” is loaded: showing all');
+    expect(await page.$$eval('[data-panel-id]', (els) => els.length)).toBeGreaterThanOrEqual(2);
+    // The first change writes the whole view into the fragment, which a shared link then restores.
+    await page.selectOption('select[name="theme"]', 'dark');
+    await page.waitForSelector('body[data-ready="true"]');
+    const shared = new URL(page.url());
+    expect(shared.search).toBe('');
+    expect(shared.hash).toContain('range=120');
+    expect(shared.hash).toContain('theme=dark');
+    const { page: again, errors: againErrors } = await openPage(browser, shared.href);
+    expect(await again.$eval('select[name="range"]', (el) => (el as HTMLSelectElement).value)).toBe('120');
+    expect(await again.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect([...errors, ...againErrors]).toEqual([]);
+    await again.close();
+    await page.close();
+  });
+
   it('serves a Grafana dashboard generated from the loaded configs', async () => {
     const response = await fetch(`${exporter.url}/dashboard/api/grafana/biolatency.json`);
     const dashboard = (await response.json()) as { panels: { type: string; targets: { expr: string }[] }[] };

@@ -5,6 +5,8 @@ export interface ChartTheme {
   grid: string;
   quantiles: readonly string[];
   threshold: string;
+  /** The marginal histogram's bars: neutral, so they never pass for heatmap cells. */
+  marginal: string;
   series: readonly string[];
 }
 
@@ -16,6 +18,7 @@ export function chartTheme(): ChartTheme {
     grid: v('--grid'),
     quantiles: [v('--p50'), v('--p90'), v('--p99')],
     threshold: v('--threshold'),
+    marginal: v('--marginal'),
     series: v('--series').split(/\s+/),
   };
 }

@@ -1,16 +1,20 @@
 // A histogram over time drawn with uPlot: its scales and axes place everything, the cells are painted
-// under the grid from a draw hook, the percentile and threshold lines are ordinary uPlot series, a
-// marginal histogram of the whole range sits in the right gutter, and the tooltip shows the whole
-// histogram at the hovered instant.
+// over the grid (under the lines) from a draw hook, the percentile and threshold lines are ordinary uPlot series, a
+// marginal histogram of the whole range sits in the right gutter (grey, under its own caption, so it never
+// reads as one more column of cells), and the tooltip shows the whole histogram at the hovered instant.
 import uPlot from 'uplot';
 import type { HeatmapPanel } from '@ebpf-exporter/dashboard-model';
 import { chartTheme } from './chart-theme';
 import { formatValue } from './format';
 import { cellColor } from './heatmap-colors';
 import { EMPTY_RANGE, marginalRates, occupiedRange, type HeatmapCells } from './heatmap-cells';
+import { latestTimeSeries, legendValue, TIME_INCREMENTS } from './chart-legend';
+import { heatmapColumns, type TimeAxis } from './time-axis';
 
-/** Width of the right-hand gutter that holds the marginal histogram, in CSS pixels. */
+/** Width of the right-hand gutter that holds the marginal histogram, in CSS pixels; narrower on a phone. */
 const MARGINAL_WIDTH = 90;
+const NARROW_MARGINAL_WIDTH = 44;
+const NARROW_CHART = 500;
 
 export interface HeatmapView {
   cells: HeatmapCells;
@@ -18,12 +22,14 @@ export interface HeatmapView {
   thresholds: number[];
   colorMode: 'count' | 'percent';
   step: number;
+  axis: TimeAxis;
 }
 
 export class HeatmapChart {
   private plot: uPlot | undefined;
   private view: HeatmapView | undefined;
   private seriesCount = -1;
+  private marginalWidth = MARGINAL_WIDTH;
   private readonly tooltip: HTMLElement;
   private readonly resize = new ResizeObserver(() => this.plot?.setSize(this.size()));
 
@@ -67,29 +73,32 @@ export class HeatmapChart {
   private options(view: HeatmapView): uPlot.Options {
     const theme = chartTheme();
     const unit = this.panel.unit;
+    // On a phone the plot itself needs the room: a 90-pixel gutter would take a third of it.
+    this.marginalWidth = this.container.clientWidth < NARROW_CHART ? NARROW_MARGINAL_WIDTH : MARGINAL_WIDTH;
+    const narrow = this.marginalWidth === NARROW_MARGINAL_WIDTH;
     const axis = { stroke: theme.axis, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid } };
     return {
       ...this.size(),
       scales: {
-        x: { time: true },
+        x: { time: true, range: () => (this.view ? [this.view.axis.start, this.view.axis.end] : [0, 1]) },
         y: {
           ...(this.panel.yScale === 'log2' ? { distr: 3, log: 2 } : { distr: 1 }),
           range: () => (this.view ? occupiedRange(this.view.cells) : EMPTY_RANGE),
         },
       },
       axes: [
-        axis,
-        { ...axis, size: 70, values: (_u, splits) => splits.map((v) => (v === null ? '' : formatValue(v, unit))) },
+        { ...axis, incrs: TIME_INCREMENTS },
+        { ...axis, size: narrow ? 64 : 70, values: (_u, splits) => splits.map((v) => (v === null ? '' : formatValue(v, unit))) },
         // An empty right axis only reserves the gutter the marginal histogram is drawn into.
-        { scale: 'y', side: 1, size: MARGINAL_WIDTH, grid: { show: false }, ticks: { show: false }, values: () => [] },
+        { scale: 'y', side: 1, size: this.marginalWidth, grid: { show: false }, ticks: { show: false }, values: () => [] },
       ],
       series: [
-        {},
+        latestTimeSeries(),
         ...this.panel.quantiles.map((q, i) => ({
           label: `p${q * 100}`,
           stroke: theme.quantiles[i % theme.quantiles.length],
           width: 1.5,
-          value: (_u: uPlot, v: number | null) => (v === null ? '–' : formatValue(v, unit)),
+          value: legendValue(unit),
         })),
         ...view.thresholds.map((value) => ({
           label: `threshold ${formatValue(value, unit)}`,
@@ -103,7 +112,9 @@ export class HeatmapChart {
       legend: { live: true },
       cursor: { points: { show: false } },
       hooks: {
-        drawClear: [(u) => this.drawCells(u)],
+        // After the axes and grid, before the lines: cells cover the grid (which would cut each into
+        // strips), and the percentile and threshold lines stay on top.
+        drawAxes: [(u) => this.drawCells(u)],
         draw: [(u) => this.drawMarginal(u)],
         setCursor: [(u) => this.showTooltip(u)],
       },
@@ -120,19 +131,21 @@ export class HeatmapChart {
     ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
     ctx.clip();
     let drawn = 0;
+    // Edges on whole device pixels: each column then has one width (give or take the rounding of a pixel)
+    // and a one-pixel gap to the next, instead of blurred edges that differ column to column.
+    const x = (time: number) => Math.round(u.valToPos(time, 'x', true));
+    const columns = heatmapColumns(cells.times, step, view.axis).map((c) => ({ ...c, left: x(c.start), right: x(c.end) }));
     cells.values.forEach((row, b) => {
-      const top = u.valToPos(cells.upper[b] as number, 'y', true);
-      const bottom = u.valToPos(cells.lower[b] as number, 'y', true);
-      row.forEach((value, t) => {
-        if (value === null || value <= 0) return;
-        const time = cells.times[t] as number;
-        // A rate at time t describes the step that ends at t.
-        const left = u.valToPos(time - step, 'x', true);
-        const right = u.valToPos(time, 'x', true);
-        ctx.fillStyle = cellColor(cells.intensity[b]?.[t] ?? 0);
+      const top = Math.round(u.valToPos(cells.upper[b] as number, 'y', true));
+      const bottom = Math.round(u.valToPos(cells.lower[b] as number, 'y', true));
+      for (const { index, left, right } of columns) {
+        const value = row[index];
+        // No rate (no samples, a gap) and no observations both leave the cell empty.
+        if (value === null || value === undefined || value <= 0) continue;
+        ctx.fillStyle = cellColor(cells.intensity[b]?.[index] ?? 0);
         ctx.fillRect(left, top, Math.max(1, right - left - 1), Math.max(1, bottom - top - 1));
         drawn++;
-      });
+      }
     });
     ctx.restore();
     // Read by the browser tests and handy when debugging: how many cells the last draw painted.
@@ -143,17 +156,22 @@ export class HeatmapChart {
     const cells = this.view?.cells;
     if (!cells) return;
     const ctx = u.ctx;
-    const left = u.bbox.left + u.bbox.width + 6 * devicePixelRatio;
-    const maxLength = (MARGINAL_WIDTH - 12) * devicePixelRatio;
+    const theme = chartTheme();
+    const left = u.bbox.left + u.bbox.width + 8 * devicePixelRatio;
+    const maxLength = (this.marginalWidth - 12) * devicePixelRatio;
     ctx.save();
+    ctx.fillStyle = theme.axis;
+    ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(this.marginalWidth === MARGINAL_WIDTH ? 'range mean' : 'mean', left, u.bbox.top - 2 * devicePixelRatio);
     ctx.beginPath();
     ctx.rect(left, u.bbox.top, maxLength, u.bbox.height);
     ctx.clip();
+    ctx.fillStyle = theme.marginal;
     marginalRates(cells).forEach(({ share }, b) => {
       if (share <= 0) return;
       const top = u.valToPos(cells.upper[b] as number, 'y', true);
       const bottom = u.valToPos(cells.lower[b] as number, 'y', true);
-      ctx.fillStyle = cellColor(share);
       // Square-root lengths, like the cell colours, keep the rare tail buckets visible beside the mode.
       ctx.fillRect(left, top, Math.max(1, Math.sqrt(share) * maxLength), Math.max(1, bottom - top - 1));
     });

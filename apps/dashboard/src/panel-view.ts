@@ -2,25 +2,41 @@
 // per-CPU histogram drawn per CPU, one heatmap per CPU).
 import { CPU_LABEL, type CpuView, type GaugePanel, type HeatmapPanel, type LabelFilters, type Panel, type RatePanel } from '@ebpf-exporter/dashboard-model';
 import type { DataSource, HeatmapData } from './data-source';
+import { emptyMessage, type Sampling } from './empty-panel';
 import { HeatmapChart } from './heatmap-chart';
 import { heatmapCells, largestCell, quantileLines, type ColorMode } from './heatmap-cells';
 import { RateChart } from './rate-chart';
+import { legendSeries } from './series-legend';
+import { heatmapColumns, type TimeAxis } from './time-axis';
 import type { QueryRange } from './time-range';
 
 export interface PanelContext {
   source: DataSource;
   range: QueryRange;
+  /** The part of the range drawn: from the source's oldest sample when it is younger than the range. */
+  axis: TimeAxis;
+  sampling: Sampling;
   colorMode: ColorMode;
   filters: LabelFilters;
   thresholds: number[];
   cpuView: CpuView;
+  search: string;
+  /** Lines drawn at most (the rest summed into "other"): fewer on a phone, where each takes a legend row. */
+  maxSeries: number;
 }
 
 export interface PanelCallbacks {
   /** The label selects changed; the `cpu` one of a per-CPU heatmap also picks its view. */
   onFiltersChange(filters: LabelFilters, cpuView: CpuView): void;
   onThresholdsChange(thresholds: number[]): void;
+  onSearchChange(search: string): void;
 }
+
+/**
+ * Series asked of the source for a line panel: all of them in practice, so the page itself picks the top
+ * ones among those the search matches and sums the rest (the sources rank by mean, busiest first).
+ */
+const SERIES_ASKED = 1000;
 
 /** The `cpu` select's choice that draws one heatmap per CPU; not a label value (CPU indexes are numbers). */
 const EACH_CPU = 'each';
@@ -30,6 +46,10 @@ export class PanelView {
   private readonly chartElement: HTMLElement;
   private readonly errorElement: HTMLElement;
   private readonly filterElement: HTMLElement;
+  /** Over the plot when it has nothing to draw: says why and when data is due. */
+  private readonly emptyElement: HTMLElement;
+  /** Under a line chart: how many series there are and how many the "other" line sums. */
+  private readonly summaryElement: HTMLElement;
   /** The panel's single chart: a line chart, or the heatmap summed over CPUs. */
   private chart: HeatmapChart | RateChart | undefined;
   /** Per CPU: its heatmap and the element holding it, when drawn one per CPU. */
@@ -58,14 +78,21 @@ export class PanelView {
     this.errorElement.hidden = true;
     this.chartElement = document.createElement('div');
     this.chartElement.className = 'chart';
-    this.element.append(header, this.errorElement, this.chartElement);
+    this.emptyElement = document.createElement('p');
+    this.emptyElement.className = 'empty';
+    this.emptyElement.hidden = true;
+    this.chartElement.append(this.emptyElement);
+    this.summaryElement = document.createElement('p');
+    this.summaryElement.className = 'series-summary';
+    this.summaryElement.hidden = true;
+    this.element.append(header, this.errorElement, this.chartElement, this.summaryElement);
   }
 
   async refresh(context: PanelContext): Promise<void> {
     try {
       if (!this.filtersLoaded) await this.buildControls(context);
-      if (this.panel.kind === 'heatmap') await this.refreshHeatmap(this.panel, context);
-      else await this.refreshLines(this.panel, context);
+      const hasData = this.panel.kind === 'heatmap' ? await this.refreshHeatmap(this.panel, context) : await this.refreshLines(this.panel, context);
+      this.showEmpty(hasData, context);
       this.errorElement.hidden = true;
       this.element.dataset.state = 'ready';
     } catch (error) {
@@ -80,19 +107,24 @@ export class PanelView {
     for (const { chart } of this.cpuCharts.values()) chart.destroy();
   }
 
-  private async refreshHeatmap(panel: HeatmapPanel, context: PanelContext): Promise<void> {
-    if (panel.perCpu && context.cpuView === 'per-cpu') {
-      await this.refreshPerCpu(panel, context);
-      return;
-    }
+  private showEmpty(hasData: boolean, context: PanelContext): void {
+    this.emptyElement.hidden = hasData;
+    this.element.dataset.empty = String(!hasData);
+    if (!hasData) this.emptyElement.textContent = emptyMessage(this.panel.kind, context.sampling, Date.now() / 1000, clock);
+  }
+
+  /** Whether any cell of the drawn columns holds observations. */
+  private async refreshHeatmap(panel: HeatmapPanel, context: PanelContext): Promise<boolean> {
+    if (panel.perCpu && context.cpuView === 'per-cpu') return this.refreshPerCpu(panel, context);
     const data = await context.source.heatmap(panel, context.filters, context.range);
     this.clearPerCpu();
     if (!this.chart) this.chart = new HeatmapChart(this.chartElement, panel);
     (this.chart as HeatmapChart).render(this.heatmapView(panel, data, context, largestCell(data.matrix)));
+    return hasObservations(data, context);
   }
 
   /** One heatmap per CPU, coloured on one scale so the CPUs compare at a glance. */
-  private async refreshPerCpu(panel: HeatmapPanel, context: PanelContext): Promise<void> {
+  private async refreshPerCpu(panel: HeatmapPanel, context: PanelContext): Promise<boolean> {
     const heatmaps = await context.source.heatmapsPerCpu(panel, context.filters, context.range);
     this.chart?.destroy();
     this.chart = undefined;
@@ -125,6 +157,7 @@ export class PanelView {
       entry.chart.render(this.heatmapView(panel, heatmap, context, largest));
     }
     this.chartElement.dataset.cpuHeatmaps = String(heatmaps.length);
+    return heatmaps.some((heatmap) => hasObservations(heatmap, context));
   }
 
   private clearPerCpu(): void {
@@ -144,13 +177,27 @@ export class PanelView {
       thresholds: context.thresholds,
       colorMode: context.colorMode,
       step: context.range.step,
+      axis: context.axis,
     };
   }
 
-  private async refreshLines(panel: RatePanel | GaugePanel, context: PanelContext): Promise<void> {
-    const matrix = panel.kind === 'gauge' ? await context.source.gauges(panel, context.filters, context.range) : await context.source.rates(panel, context.filters, context.range);
+  /** Whether any drawn line has a value on the axis. */
+  private async refreshLines(panel: RatePanel | GaugePanel, context: PanelContext): Promise<boolean> {
+    const matrix =
+      panel.kind === 'gauge'
+        ? await context.source.gauges({ ...panel, topSeries: SERIES_ASKED }, context.filters, context.range)
+        : await context.source.rates({ ...panel, topSeries: SERIES_ASKED }, context.filters, context.range);
+    // Rates add up, so the counters' remainder is one "other" line; gauges' levels need not.
+    const top = Math.min(panel.topSeries, context.maxSeries);
+    const legend = legendSeries(matrix, top, context.search, panel.kind === 'rate');
     if (!this.chart) this.chart = new RateChart(this.chartElement, panel);
-    (this.chart as RateChart).render(matrix);
+    (this.chart as RateChart).render(legend, context.axis);
+    this.summaryElement.hidden = legend.total <= top;
+    const matched = legend.matched === legend.total ? `${legend.total} series` : `${legend.matched} of ${legend.total} series match`;
+    const folded = legend.folded > 0 ? `; the other ${legend.folded} are summed into one line` : '';
+    this.summaryElement.textContent = `${matched}, the ${Math.min(top, legend.matched)} busiest drawn${folded}.`;
+    const inAxis = legend.times.map((t) => t >= context.axis.start && t <= context.axis.end);
+    return legend.series.some((s) => s.values.some((v, t) => v !== null && inAxis[t]));
   }
 
   private async buildControls(context: PanelContext): Promise<void> {
@@ -188,6 +235,15 @@ export class PanelView {
         ),
       );
       controls.push(thresholds);
+    } else if (this.panel.labels.length > 0) {
+      const search = document.createElement('input');
+      search.className = 'series-search';
+      search.type = 'search';
+      search.name = 'search';
+      search.placeholder = 'search series';
+      search.value = context.search;
+      search.addEventListener('input', () => this.callbacks.onSearchChange(search.value));
+      controls.push(search);
     }
     this.filterElement.replaceChildren(...controls);
     this.filtersLoaded = true;
@@ -202,4 +258,14 @@ export class PanelView {
     }
     return [filters, cpuView];
   }
+}
+
+function hasObservations(data: HeatmapData, context: PanelContext): boolean {
+  const columns = heatmapColumns(data.matrix.times, context.range.step, context.axis);
+  const total = data.matrix.cumulativeRates.at(-1) ?? [];
+  return columns.some(({ index }) => (total[index] ?? 0) > 0);
+}
+
+function clock(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleTimeString();
 }

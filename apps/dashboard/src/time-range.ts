@@ -18,5 +18,6 @@ const TARGET_POINTS = 240;
 export function queryRange(nowSeconds: number, rangeSeconds: number, sampleInterval: number): QueryRange {
   const step = Math.max(sampleInterval, Math.ceil(rangeSeconds / TARGET_POINTS));
   const end = Math.floor(nowSeconds / step) * step;
-  return { start: end - rangeSeconds, end, step, window: Math.max(step, 3 * sampleInterval) };
+  // Whole steps only, so the start lies on a cell edge too (a typed range need not be a multiple of the step).
+  return { start: end - Math.ceil(rangeSeconds / step) * step, end, step, window: Math.max(step, 3 * sampleInterval) };
 }

@@ -15,7 +15,7 @@ import {
   type LabelFilters,
 } from '@ebpf-exporter/dashboard-model';
 import { defaultAssetsDir } from './assets-dir';
-import { MetricHistory, type RangeQuery } from './metric-history';
+import { MetricHistory, type RangeQuery, type SampleTimes } from './metric-history';
 
 /** A scrape the exporter served: when its collection started (Unix seconds), and what it collected. */
 export type ScrapeListener = (startSeconds: number, families: readonly MetricFamily[]) => void;
@@ -56,26 +56,37 @@ export const DEFAULT_HISTORY_MAX_BYTES = 16 * 1024 * 1024;
 /** Prometheus refuses range queries with more points than this; so does the history API. */
 const MAX_POINTS = 11000;
 
-/** What the app asks first: which panels to build and where to get data from. */
+/**
+ * What the app asks at load and again at every refresh: which panels to build (a reload adds and removes
+ * configs), where to get data from and, for the history, which samples it holds so far.
+ */
 export interface DashboardInfo {
   configs: DashboardConfigInfo[];
   source:
-    | { kind: 'history'; windowSeconds: number; resolutionSeconds: number }
+    | { kind: 'history'; windowSeconds: number; resolutionSeconds: number; samples: SampleTimes | null }
     | { kind: 'prometheus'; url: string };
 }
 
 export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app, options) => {
-  const source: DashboardInfo['source'] = options.prometheusUrl
-    ? { kind: 'prometheus', url: 'api/prometheus' }
-    : { kind: 'history', windowSeconds: options.historyWindowSeconds, resolutionSeconds: options.historyResolutionSeconds };
-  app.get('/api/info', async (): Promise<DashboardInfo> => ({ configs: options.configs(), source }));
+  let source: () => DashboardInfo['source'];
+  if (options.prometheusUrl) {
+    registerPrometheusProxy(app, options.prometheusUrl);
+    source = () => ({ kind: 'prometheus', url: 'api/prometheus' });
+  } else {
+    const history = registerHistory(app, options);
+    source = () => ({
+      kind: 'history',
+      windowSeconds: options.historyWindowSeconds,
+      resolutionSeconds: options.historyResolutionSeconds,
+      samples: history.sampleTimes() ?? null,
+    });
+  }
+  app.get('/api/info', async (): Promise<DashboardInfo> => ({ configs: options.configs(), source: source() }));
   registerGrafanaRoutes(app, options.configs);
-  if (options.prometheusUrl) registerPrometheusProxy(app, options.prometheusUrl);
-  else registerHistory(app, options);
   await registerAssets(app, options.assetsDir ?? defaultAssetsDir());
 };
 
-function registerHistory(app: FastifyInstance, options: DashboardOptions): void {
+function registerHistory(app: FastifyInstance, options: DashboardOptions): MetricHistory {
   const resolution = options.historyResolutionSeconds;
   const history = new MetricHistory({
     windowSeconds: options.historyWindowSeconds,
@@ -167,6 +178,7 @@ function registerHistory(app: FastifyInstance, options: DashboardOptions): void 
     recordedScrapes: counts.recordedScrapes,
     ownReads: counts.ownReads,
   }));
+  return history;
 }
 
 interface RangeQueryString {

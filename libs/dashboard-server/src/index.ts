@@ -8,4 +8,4 @@ export {
   type ScrapeListener,
 } from './dashboard-plugin';
 export { dashboardConfigInfo } from './config-info';
-export { MetricHistory, type HistoryLimits, type RangeQuery } from './metric-history';
+export { MetricHistory, type HistoryLimits, type RangeQuery, type SampleTimes } from './metric-history';

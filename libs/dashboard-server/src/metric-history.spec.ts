@@ -224,6 +224,16 @@ describe('MetricHistory', () => {
     );
   });
 
+  it('tells since when it collects, its oldest sample still held and its newest, also once the ring wrapped', () => {
+    const history = new MetricHistory({ windowSeconds: 10, resolutionSeconds: 5, maxBytes: 1 << 20 });
+    expect(history.sampleTimes()).toBeUndefined();
+    history.record(100, [latency(1)]);
+    expect(history.sampleTimes()).toEqual({ first: 100, oldest: 100, newest: 100 });
+    // Capacity is 10 / 5 + 1 = 3 samples: the fifth overwrites the first two.
+    for (const t of [105, 110, 115, 120]) history.record(t, [latency(t)]);
+    expect(history.sampleTimes()).toEqual({ first: 100, oldest: 110, newest: 120 });
+  });
+
   it('rejects a window shorter than the resolution with one clear message', () => {
     expect(() => new MetricHistory({ windowSeconds: 1, resolutionSeconds: 5, maxBytes: 1024 })).toThrow(/window \(1s\) must be at least the resolution \(5s\)/);
   });

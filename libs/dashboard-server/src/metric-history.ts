@@ -32,6 +32,12 @@ export interface RangeQuery {
   window: number;
 }
 
+export interface SampleTimes {
+  first: number;
+  oldest: number;
+  newest: number;
+}
+
 interface StoredSeries {
   /** See FamilySeries.labelText; the key of the series among those of its metric. */
   labelText: string;
@@ -65,6 +71,8 @@ export class MetricHistory {
   private samples = 0;
   /** Series refused for want of room, counted once per sample they were refused in. */
   droppedSeries = 0;
+  /** Unix seconds of the first sample ever recorded: the dashboard says since when it collects. */
+  private firstTime: number | undefined;
 
   constructor(limits: HistoryLimits) {
     if (!(limits.resolutionSeconds > 0) || !(limits.windowSeconds >= limits.resolutionSeconds)) {
@@ -81,6 +89,7 @@ export class MetricHistory {
     const sample = this.samples;
     const slot = sample % this.capacity;
     this.times[slot] = timeSeconds;
+    this.firstTime ??= timeSeconds;
     this.forgetStaleSeries(sample);
     for (const family of families) this.recordFamily(family.name, family.type, familySeries(family), sample);
     for (const stored of this.allSeries()) {
@@ -185,6 +194,17 @@ export class MetricHistory {
 
   private *allSeries(): Iterable<StoredSeries> {
     for (const { byText } of this.metrics.values()) yield* byText.values();
+  }
+
+  /**
+   * When the history started collecting, its oldest sample still held and its newest (Unix seconds), or
+   * `undefined` before the first: the dashboard starts its time axis at `oldest` and tells when the next
+   * sample is due from `newest`.
+   */
+  sampleTimes(): SampleTimes | undefined {
+    if (this.firstTime === undefined) return undefined;
+    const { times } = this.chronological();
+    return { first: this.firstTime, oldest: times[0] as number, newest: times[times.length - 1] as number };
   }
 
   /** Sample values held in memory (8 bytes each), never more than `maxBytes / 8`. */
