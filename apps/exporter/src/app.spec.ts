@@ -149,6 +149,17 @@ describe('/-/reload', () => {
   });
 });
 
+describe('server limits', () => {
+  it('closes idle keep-alive connections after 30 s and cuts slow headers after 10 s', async () => {
+    const app = await buildApp({ families: { families: async () => [] }, telemetryPath: '/metrics', configNames: () => ['test'] });
+    try {
+      expect([app.server.keepAliveTimeout, app.server.headersTimeout, app.server.requestTimeout]).toEqual([30_000, 10_000, 10_000]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('HTTP methods', () => {
   it('refuses writing methods with 405 and the methods the path takes', async () => {
     const app = await buildApp({ families: { families: async () => [family] }, telemetryPath: '/metrics', configNames: () => ['test'] });

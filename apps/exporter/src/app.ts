@@ -45,6 +45,10 @@ export interface AppOptions {
 const SERVER_LIMITS = {
   bodyLimit: 16 * 1024,
   requestTimeout: 10_000,
+  // An idle keep-alive connection is closed after 30 s (Fastify's default is 72 s): long enough for scrapes
+  // every 15 s to reuse theirs, short enough that idle clients do not pile up sockets. A client scraping less
+  // often reconnects, which Prometheus' Go client does by itself.
+  keepAliveTimeout: 30_000,
   // Node checks those timeouts every connectionsCheckingInterval (30 s by default): every 2 s instead.
   http: { headersTimeout: 10_000, connectionsCheckingInterval: 2_000 },
 } as const;
