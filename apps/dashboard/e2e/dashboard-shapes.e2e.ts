@@ -20,8 +20,11 @@ async function establishedInLegend(page: Page): Promise<number> {
   const over = `[data-panel-id="${GAUGE}"] .u-over`;
   const width = await page.$eval(over, (el) => (el as HTMLElement).clientWidth);
   let largest = Number.NaN;
-  for (let x = width - 1; x > width - 40; x -= 2) {
-    await page.hover(over, { position: { x, y: 20 } });
+  // First with the pointer off the chart, where the legend shows each series' newest value; then hovering
+  // near the newest edge, where a step without a sample yet reads "no data".
+  await page.mouse.move(0, 0);
+  for (let x = width + 1; x > width - 40; x -= 2) {
+    if (x <= width - 1) await page.hover(over, { position: { x, y: 20 } });
     const values = await page.$$eval(`[data-panel-id="${GAUGE}"] .u-legend .u-series`, (rows) =>
       rows.filter((row) => row.textContent?.includes('state="established"')).map((row) => Number(row.querySelector('.u-value')?.textContent)),
     );
