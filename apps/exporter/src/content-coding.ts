@@ -51,8 +51,16 @@ export function negotiatedCoding(header: string | undefined): Coding | null {
  * sees what it left uncoded.
  */
 export function registerContentCoding(app: FastifyInstance): void {
+  // The coding of each request that refused identity and accepts one, decided once: onSend then has
+  // nothing to parse for the usual `Accept-Encoding: gzip`.
+  const mustCode = new WeakMap<FastifyRequest, Exclude<Coding, 'identity'>>();
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (negotiatedCoding(request.headers['accept-encoding']) !== null) return;
+    const header = request.headers['accept-encoding'];
+    const coding = negotiatedCoding(header);
+    if (coding !== null) {
+      if (coding !== 'identity' && identityRefused(header as string)) mustCode.set(request, coding);
+      return;
+    }
     return reply
       .code(406)
       .header('vary', 'Accept-Encoding')
@@ -60,10 +68,8 @@ export function registerContentCoding(app: FastifyInstance): void {
       .send(`Not Acceptable: no content coding of ${CONTENT_CODINGS.join(', ')} is acceptable to this Accept-Encoding\n`);
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    const header = request.headers['accept-encoding'];
-    if (header === undefined || reply.statusCode === 406 || reply.hasHeader('content-encoding') || !identityRefused(header)) return payload;
-    const coding = negotiatedCoding(header);
-    if (coding === null || coding === 'identity') return payload;
+    const coding = mustCode.get(request);
+    if (coding === undefined || reply.hasHeader('content-encoding')) return payload;
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     // Only small bodies reach here (@fastify/compress codes larger ones), so a synchronous coding is cheap.
     const coded = COMPRESS_SYNC[coding](Buffer.from(payload));

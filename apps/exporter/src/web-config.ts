@@ -32,8 +32,8 @@ export interface WebConfig {
   headers: Record<string, string>;
   /** exporter-toolkit's rate_limit: a token every intervalMs, at most burst at once. */
   rateLimit?: { intervalMs: number; burst: number };
-  /** client_allowed_sans: a client certificate must carry one of these subject alternative names. */
-  allowedSans?: readonly string[];
+  /** client_allowed_sans, IP addresses in canonical form: a client certificate must carry one of these names. */
+  allowedSans?: ReadonlySet<string>;
 }
 
 /**
@@ -167,7 +167,7 @@ export function parseWebConfig(text: string, file: string): WebConfig {
     if (sans.length > 0 && config.clientAuth !== 'RequireAnyClientCert' && config.clientAuth !== 'RequireAndVerifyClientCert') {
       reader.fail(sans[0]?.node, `${field}.client_allowed_sans`, 'needs client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert');
     }
-    if (sans.length > 0) config.allowedSans = sans.map(({ value }) => value);
+    if (sans.length > 0) config.allowedSans = new Set(sans.map(({ value }) => canonicalName(value)));
     const translated = (name: string, translate: (names: string[]) => Translated): string | undefined => {
       const entries = reader.strings(tls, name, field);
       if (entries.length === 0) return undefined;
@@ -225,9 +225,8 @@ function canonicalName(name: string): string {
   return new URL(`http://[${name}]/`).hostname.slice(1, -1);
 }
 
-function allowedSan(rendered: string | undefined, allowed: readonly string[]): boolean {
-  const wanted = new Set(allowed.map(canonicalName));
-  return subjectAltNames(rendered).some((name) => wanted.has(canonicalName(name)));
+function allowedSan(rendered: string | undefined, allowed: ReadonlySet<string>): boolean {
+  return subjectAltNames(rendered).some((name) => allowed.has(canonicalName(name)));
 }
 
 /** rate_limit as exporter-toolkit reads it: no limit while interval is 0 or missing. */
