@@ -5,7 +5,7 @@
 import { ConfigError, type Config, type ScalarType, type SourcePosition } from '@ebpf-exporter/metrics';
 import { builtinFamilies } from './builtin-metrics';
 import { LOST_EVENTS_METRIC } from './events/perf-event-counters';
-import { LOST_SPANS_METRIC } from './events/span-streams';
+import { LOST_SPANS_METRIC } from './events/lost-spans-metric';
 
 /** The namespace the collector (and the perf event counters) put before every config metric's name. */
 const NAMESPACE = 'ebpf_exporter_';

@@ -6,6 +6,7 @@ import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { AttachedConfig } from '../bpf-runtime';
 import { checkRingbufMaps } from './event-map-checks';
+import { LOST_SPANS_METRIC } from './lost-spans-metric';
 import type { Logger } from '../logger';
 import { MonotonicToWallClock } from './monotonic-clock';
 import type { DecoderErrorSink } from './perf-event-counters';
@@ -15,8 +16,6 @@ import { spanFromRecord } from './span-record';
 
 /** Upstream sets OTEL_SERVICE_NAME to this when it is unset. */
 export const DEFAULT_SERVICE_NAME = 'ebpf_exporter';
-
-export const LOST_SPANS_METRIC = 'ebpf_exporter_tracing_lost_spans_total';
 
 interface SpanStream {
   attached: AttachedConfig;
