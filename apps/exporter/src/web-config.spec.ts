@@ -157,32 +157,14 @@ describe('unknown users', () => {
     return app;
   };
 
+  // Equal cost is what makes refusing an unknown user take as long as a wrong password (cost 8 against the old
+  // fixed cost-10 dummy made them 4 times slower); checked on the hashes compared, not by timing, which a
+  // loaded machine blurs.
   it('are compared against a hash of the configured cost', async () => {
     const compared: string[] = [];
     const app = serve(usersConfig({ alice: bcrypt.hashSync('wonderland', 4).replace('$04$', '$12$') }), async (_, hash) => (compared.push(hash), false));
     expect((await app.inject({ url: '/', headers: auth('alice', 'wrong') })).statusCode).toBe(401);
     expect((await app.inject({ url: '/', headers: auth('mallory', 'wrong') })).statusCode).toBe(401);
     expect(compared.map((hash) => bcrypt.getRounds(hash))).toEqual([12, 12]);
-  });
-
-  it('take as long to refuse as a wrong password (ratio of medians, interleaved)', async () => {
-    // Cost 8 against the old fixed cost-10 dummy made unknown users 4 times slower; equal costs give ~1.
-    const app = serve(usersConfig({ alice: bcrypt.hashSync('wonderland', 8) }));
-    const timed = async (user: string): Promise<number> => {
-      const started = performance.now();
-      expect((await app.inject({ url: '/', headers: auth(user, 'wrong') })).statusCode).toBe(401);
-      return performance.now() - started;
-    };
-    const wrongPassword: number[] = [];
-    const unknownUser: number[] = [];
-    // 15 pairs: the checks run in a worker thread, whose scheduling on a loaded machine adds noise.
-    for (let i = 0; i < 15; i++) {
-      wrongPassword.push(await timed('alice'));
-      unknownUser.push(await timed(`mallory-${i}`));
-    }
-    const median = (times: number[]): number => times.sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
-    const ratio = median(unknownUser) / median(wrongPassword);
-    expect(ratio).toBeGreaterThan(0.5);
-    expect(ratio).toBeLessThan(2);
   });
 });
