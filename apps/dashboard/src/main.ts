@@ -35,6 +35,8 @@ let exporter: ExporterInfo | undefined;
 let source: DataSource | undefined;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let writtenHash = '';
+/** Prometheus's first sample of the exporters in the range, asked at every refresh; undefined for the history. */
+let prometheusFirst: number | undefined;
 /** Bumped by every start(): a start that awaited while a newer one began leaves the page to it. */
 let generation = 0;
 
@@ -197,6 +199,8 @@ function stopPanels(): void {
 }
 
 async function refreshAll(): Promise<void> {
+  prometheusFirst = source instanceof PrometheusSource ? await source.firstSample(queryRange(Date.now() / 1000, state.range, source.sampleInterval)) : undefined;
+  showStatus();
   await Promise.all([...panels.values()].map(({ view, panel }) => refreshPanel(view, panel)));
 }
 
@@ -219,8 +223,8 @@ async function refreshPanel(view: PanelView, panel: Panel): Promise<void> {
   await view.refresh({
     source,
     range,
-    // Before the history's first sample the axis shows just the newest step.
-    axis: timeAxis(range, samples === undefined ? undefined : (samples?.oldest ?? now)),
+    // Before the history's first sample the axis shows just the newest step; Prometheus's starts at its first.
+    axis: timeAxis(range, samples === undefined ? prometheusFirst : (samples?.oldest ?? now)),
     sampling: sampling(),
     colorMode: state.color,
     filters: state.filters[panel.id] ?? {},
@@ -239,12 +243,19 @@ function showStatus(): void {
     const since = new Date(samples.first * 1000).toLocaleTimeString();
     const held = samples.newest - samples.oldest;
     text += ` — collecting since ${since}`;
-    if (held < state.range) text += `; the charts show the ${formatDuration(Math.max(0, Math.round(held)))} held so far of the last ${formatDuration(state.range)}`;
+    if (held < state.range) text += heldSoFar(held);
   } else if (samples === null) {
     text += ' — no sample taken yet';
+  } else if (prometheusFirst !== undefined && Date.now() / 1000 - prometheusFirst < state.range) {
+    text += ` — Prometheus has samples since ${new Date(prometheusFirst * 1000).toLocaleTimeString()}${heldSoFar(Date.now() / 1000 - prometheusFirst)}`;
   }
   if (state.config && !effectiveConfig()) text += ` — no config named “${state.config}” is loaded: showing all`;
   status.textContent = text;
+}
+
+/** Said when the source holds less than the range: the axis starts at its first sample. */
+function heldSoFar(held: number): string {
+  return `; the charts show the ${formatDuration(Math.max(0, Math.round(held)))} held so far of the last ${formatDuration(state.range)}`;
 }
 
 function saveState(): void {

@@ -23,15 +23,16 @@ import {
 } from '@ebpf-exporter/dashboard-model';
 import type { DashboardConfigInfo } from '@ebpf-exporter/dashboard-model';
 import { byCpu, getJson, RequestError, type CpuHeatmapData, type DataSource, type HeatmapData } from './data-source';
+import { nativeBounds, nativeBucketMatrix, type NativeHistogram } from './prometheus-native';
 import type { QueryRange } from './time-range';
 
 interface MatrixResponse {
   status: string;
   error?: string;
-  data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+  data: { result: { metric: Record<string, string>; values?: [number, string][]; histograms?: [number, NativeHistogram][] }[] };
 }
 
-type QueryResult = { labels: Record<string, string>; points: [number, string][] }[];
+type QueryResult = { labels: Record<string, string>; points: [number, string][]; histograms: [number, NativeHistogram][] }[];
 
 /** Prometheus's default scrape interval; the API does not tell the real one. */
 const ASSUMED_SCRAPE_INTERVAL = 15;
@@ -50,7 +51,7 @@ export class PrometheusSource implements DataSource {
     const [buckets, quantiles] = await this.bucketQueries(panel, filters, range, 'summed');
     const times = rangeSteps(range.start, range.end, range.step);
     return {
-      matrix: bucketMatrix(buckets, times),
+      matrix: anyBucketMatrix(buckets, times),
       quantiles: quantiles.map((result) => (result[0] ? align(result[0].points, times) : times.map(() => null))),
     };
   }
@@ -63,7 +64,7 @@ export class PrometheusSource implements DataSource {
     return cpus
       .map((cpu) => ({
         cpu,
-        matrix: bucketMatrix(buckets.filter((s) => s.labels[CPU_LABEL] === cpu), times),
+        matrix: anyBucketMatrix(buckets.filter((s) => s.labels[CPU_LABEL] === cpu), times, buckets),
         quantiles: quantiles.map((result) => {
           const line = result.find((s) => s.labels[CPU_LABEL] === cpu);
           return line ? align(line.points, times) : times.map(() => null);
@@ -80,6 +81,14 @@ export class PrometheusSource implements DataSource {
   ): Promise<[QueryResult, QueryResult[]]> {
     const matchers = exactMatchers(filters);
     const window = durationLiteral(range.window);
+    // Native histograms first (one series per label set, the buckets inside each sample); a Prometheus
+    // that has none of this metric answers with nothing, and the classic `_bucket` series are asked for.
+    const native = nativeRateQuery(panel, matchers, window, view);
+    const nativeBuckets = await this.queryRange(native, range);
+    if (nativeBuckets.some((s) => s.histograms.length > 0)) {
+      const quantiles = await Promise.all(panel.quantiles.map((q) => this.queryRange(`histogram_quantile(${q}, ${native})`, range)));
+      return [nativeBuckets, quantiles];
+    }
     const [buckets, ...quantiles] = await Promise.all([
       this.queryRange(bucketRateQuery(panel, matchers, window, view), range),
       ...panel.quantiles.map((q) => this.queryRange(quantileQuery(panel, q, matchers, window, view), range)),
@@ -103,11 +112,12 @@ export class PrometheusSource implements DataSource {
   }
 
   async labelValues(panel: Panel): Promise<Record<string, string[]>> {
-    // A histogram has no series under its family name, only `_bucket`, `_sum` and `_count`.
-    const metric = panel.kind === 'heatmap' ? `${panel.metric}_bucket` : panel.metric;
+    // A classic histogram has no series under its family name, only `_bucket`, `_sum` and `_count`; a
+    // native one only that.
+    const metrics = panel.kind === 'heatmap' ? [`${panel.metric}_bucket`, panel.metric] : [panel.metric];
     const entries = await Promise.all(
       [...this.sourceLabels, ...panel.labels].map(async (label) => {
-        const params = new URLSearchParams({ 'match[]': selector(metric, {}) });
+        const params = new URLSearchParams(metrics.map((metric) => ['match[]', selector(metric, {})]));
         const body = await getJson<{ data: string[] }>(`${this.baseUrl}/api/v1/label/${encodeURIComponent(label)}/values?${params}`);
         return [label, body.data] as const;
       }),
@@ -115,12 +125,41 @@ export class PrometheusSource implements DataSource {
     return Object.fromEntries(entries);
   }
 
+  /**
+   * Where Prometheus's samples of the exporters begin in the range, for the time axis: the timestamp of the
+   * first sample of the build info every ebpf_exporter (this one and the Go one) serves at each scrape.
+   * Undefined when the range holds none (nothing scraped yet, or no ebpf_exporter) or the query fails (the
+   * panels report their own errors): the axis then spans the whole range.
+   */
+  async firstSample(range: QueryRange): Promise<number | undefined> {
+    // At the first step after Prometheus's first sample, `timestamp` answers that sample's own time.
+    const series = await this.queryRange(`min(timestamp(${NAMESPACE}build_info))`, range).catch(() => []);
+    const first = series[0]?.points[0];
+    return first === undefined ? undefined : Number(first[1]);
+  }
+
   private async queryRange(query: string, range: QueryRange): Promise<QueryResult> {
     const params = new URLSearchParams({ query, start: String(range.start), end: String(range.end), step: String(range.step) });
     const body = await getJson<MatrixResponse>(`${this.baseUrl}/api/v1/query_range?${params}`);
     if (body.status !== 'success') throw new RequestError(`${query}: ${body.error ?? body.status}`);
-    return body.data.result.map((s) => ({ labels: s.metric, points: s.values }));
+    return body.data.result.map((s) => ({ labels: s.metric, points: s.values ?? [], histograms: s.histograms ?? [] }));
   }
+}
+
+/** The rate of a native histogram, summed as bucketRateQuery sums the classic buckets (no `le` to keep). */
+function nativeRateQuery(panel: HeatmapPanel, matchers: ReturnType<typeof exactMatchers>, window: string, view: CpuView): string {
+  const by = view === 'per-cpu' ? ` by (${CPU_LABEL})` : '';
+  return `sum${by} (rate(${selector(panel.metric, matchers)}[${window}]))`;
+}
+
+/**
+ * The heatmap rows of one panel's series (`all`, every CPU's when per CPU, so the CPUs share rows) and the
+ * matrix of `series` on them: from native samples when the query found any, else from `le` series.
+ */
+function anyBucketMatrix(series: QueryResult, times: number[], all: QueryResult = series): BucketRateMatrix {
+  if (!all.some((s) => s.histograms.length > 0)) return bucketMatrix(series, times);
+  const bounds = nativeBounds(all.flatMap((s) => s.histograms.map(([, histogram]) => histogram)));
+  return nativeBucketMatrix(series.flatMap((s) => s.histograms), times, bounds);
 }
 
 /** Cumulative bucket rates by bound, from the `sum by (le)` series of one heatmap. */
@@ -165,8 +204,9 @@ export async function discoverConfigs(baseUrl: string): Promise<DashboardConfigI
     // Scraped as OpenMetrics, a counter family drops its `_total` suffix, which its series keep.
     const candidates = type === 'counter' ? [...new Set([family, `${family}_total`])] : [family];
     for (const metric of candidates) {
-      const series = type === 'histogram' ? `${metric}_bucket` : metric;
-      const params = new URLSearchParams({ 'match[]': series });
+      // A histogram's labels from its classic `_bucket` series or its native one, whichever Prometheus has.
+      const series = type === 'histogram' ? [`${metric}_bucket`, metric] : [metric];
+      const params = new URLSearchParams(series.map((name) => ['match[]', name]));
       const labels = (await getJson<{ data: string[] }>(`${baseUrl}/api/v1/labels?${params}`)).data;
       if (!labels.includes('__name__')) continue;
       const own = labels.filter((l) => !FOREIGN_LABELS.has(l));
