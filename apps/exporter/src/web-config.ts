@@ -282,13 +282,15 @@ export function accessControl(config: WebConfig, { compare = new PasswordVerifie
     for (const [name, value] of Object.entries(config.headers)) reply.header(name, value);
     if (limiter && !limiter.take()) return reply.code(429).type('text/plain; charset=utf-8').send('Too Many Requests\n');
     const socket = request.raw.socket as Partial<TLSSocket>;
-    if (config.clientAuth === 'RequireAnyClientCert' || config.clientAuth === 'VerifyClientCertIfGiven') {
-      const peer = socket.getPeerCertificate?.();
+    // Read once: each call builds the whole certificate object again.
+    const checksPeer = config.clientAuth === 'RequireAnyClientCert' || config.clientAuth === 'VerifyClientCertIfGiven';
+    const peer = checksPeer || config.allowedSans ? socket.getPeerCertificate?.() : undefined;
+    if (checksPeer) {
       const presented = peer !== undefined && Object.keys(peer).length > 0;
       if (config.clientAuth === 'RequireAnyClientCert' && !presented) return unauthorized(reply, false);
       if (config.clientAuth === 'VerifyClientCertIfGiven' && presented && socket.authorized !== true) return unauthorized(reply, false);
     }
-    if (config.allowedSans && !allowedSan(socket.getPeerCertificate?.()?.subjectaltname, config.allowedSans)) {
+    if (config.allowedSans && !allowedSan(peer?.subjectaltname, config.allowedSans)) {
       // exporter-toolkit fails the handshake; the connection is ended here without an answer alike.
       request.raw.socket.destroy();
       return reply.hijack();
