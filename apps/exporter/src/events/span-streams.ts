@@ -5,7 +5,6 @@ import { decodeRecord, SKIP, type DecoderRegistry, type MetricFamily, type SpanC
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { AttachedConfig } from '../bpf-runtime';
-import { checkRingbufMaps } from './event-map-checks';
 import { LOST_SPANS_METRIC } from './lost-spans-metric';
 import type { Logger } from '../logger';
 import { MonotonicToWallClock } from './monotonic-clock';
@@ -49,11 +48,10 @@ export class SpanStreams {
   }
 
   /**
-   * Opens the ring buffers of one config's spans. Their services' tracer providers are created first, so bad
-   * exporter settings fail here. @throws Error on bad OTEL_* variables.
+   * Opens the ring buffers of one config's spans, whose maps EventStreams.check has checked. Their services'
+   * tracer providers are created first, so bad exporter settings fail here. @throws Error on bad OTEL_* variables.
    */
   start(attached: AttachedConfig, onDecoderError: DecoderErrorSink): void {
-    checkRingbufMaps(attached);
     const { config, object } = attached;
     const streams = config.tracing.spans.map((span, index) => ({ attached, index, span, service: span.service ?? this.defaultService, lost: 0 }));
     if (streams.length === 0) return;
