@@ -33,6 +33,20 @@ async function establishedInLegend(page: Page): Promise<number> {
   return largest;
 }
 
+/** Waits (bounded) until the history holds at least `count` samples of the gauge. */
+async function waitForGaugeSamples(exporter: RunningExporter, metric: string, count: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const end = Math.floor(Date.now() / 1000);
+    const params = new URLSearchParams({ metric, start: String(end - 300), end: String(end), step: '1', window: '1' });
+    const history = (await (await fetch(`${exporter.url}/dashboard/api/history/counters?${params}`)).json()) as { series: { values: (number | null)[] }[] };
+    const samples = Math.max(0, ...history.series.map((s) => s.values.filter((v) => v !== null).length));
+    if (samples >= count) return;
+    if (Date.now() > deadline) throw new Error(`only ${samples} samples of ${metric} in the exporter's history after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 describe.skipIf(NOT_ROOT_REASON)(`dashboard of gauges and per-CPU histograms${NOT_ROOT_REASON ? ` (${NOT_ROOT_REASON})` : ''}`, () => {
   let exporter: RunningExporter;
   let browser: Browser;
@@ -60,6 +74,8 @@ describe.skipIf(NOT_ROOT_REASON)(`dashboard of gauges and per-CPU histograms${NO
   });
 
   it('draws a gauge as its values, not as a rate', async () => {
+    // A line needs a few samples to be more than a dot: on a loaded machine the history can hold only one or two.
+    await waitForGaugeSamples(exporter, 'ebpf_exporter_tcp_sockets', 5);
     const end = Math.floor(Date.now() / 1000);
     const params = new URLSearchParams({ metric: 'ebpf_exporter_tcp_sockets', start: String(end - 3), end: String(end), step: '1', window: '3' });
     params.append('filter', 'state=established');
