@@ -5,7 +5,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colouredPixels, launchBrowser, openPage, screenshot } from './browser';
-import { NOT_ROOT_REASON, startExporter, waitForHistoryRates, type RunningExporter } from './exporter';
+import { NOT_ROOT_REASON, startExporter, waitForGaugeSamples, waitForHistoryRates, type RunningExporter } from './exporter';
 
 const GAUGE = 'tcp-states.tcp_sockets';
 const PER_CPU = 'runqlat-percpu.run_queue_latency_seconds';
@@ -31,20 +31,6 @@ async function establishedInLegend(page: Page): Promise<number> {
     for (const value of values) if (Number.isFinite(value)) largest = Number.isNaN(largest) ? value : Math.max(largest, value);
   }
   return largest;
-}
-
-/** Waits (bounded) until the history holds at least `count` samples of the gauge. */
-async function waitForGaugeSamples(exporter: RunningExporter, metric: string, count: number, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const end = Math.floor(Date.now() / 1000);
-    const params = new URLSearchParams({ metric, start: String(end - 300), end: String(end), step: '1', window: '1' });
-    const history = (await (await fetch(`${exporter.url}/dashboard/api/history/counters?${params}`)).json()) as { series: { values: (number | null)[] }[] };
-    const samples = Math.max(0, ...history.series.map((s) => s.values.filter((v) => v !== null).length));
-    if (samples >= count) return;
-    if (Date.now() > deadline) throw new Error(`only ${samples} samples of ${metric} in the exporter's history after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 describe.skipIf(NOT_ROOT_REASON)(`dashboard of gauges and per-CPU histograms${NOT_ROOT_REASON ? ` (${NOT_ROOT_REASON})` : ''}`, () => {

@@ -41,19 +41,53 @@ export async function driveDiskIo(rounds: number, pauseMs = 500): Promise<void> 
 }
 
 /**
- * Waits until the exporter's history holds a non-zero rate for `metric`'s histogram, so the page has
- * something to draw when it opens. The history samples on its own timer: on a loaded machine the samples
- * taken while driveDiskIo ran can lag behind it by seconds.
+ * Asks the history API for the last 5 minutes of `metric` every 500 ms until `enough` accepts the answer,
+ * for at most `timeoutMs`. The history samples on its own timer: on a loaded machine the samples taken while
+ * a workload ran can lag behind it by seconds.
  */
-export async function waitForHistoryRates(exporter: RunningExporter, metric: string, timeoutMs = 60_000): Promise<void> {
+async function waitForHistory<T>(
+  exporter: RunningExporter,
+  endpoint: 'buckets' | 'counters',
+  metric: string,
+  window: number,
+  enough: (answer: T) => boolean,
+  failure: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const end = Math.floor(Date.now() / 1000);
-    const params = new URLSearchParams({ metric, start: String(end - 300), end: String(end), step: '1', window: '5' });
-    const response = await fetch(`${exporter.url}/dashboard/api/history/buckets?${params}`);
-    const { cumulativeRates } = (await response.json()) as { cumulativeRates: (number | null)[][] };
-    if (cumulativeRates.some((row) => row.some((rate) => rate !== null && rate > 0))) return;
-    if (Date.now() > deadline) throw new Error(`no non-zero rate of ${metric} in the exporter's history after ${timeoutMs} ms`);
+    const params = new URLSearchParams({ metric, start: String(end - 300), end: String(end), step: '1', window: String(window) });
+    const response = await fetch(`${exporter.url}/dashboard/api/history/${endpoint}?${params}`);
+    if (enough((await response.json()) as T)) return;
+    if (Date.now() > deadline) throw new Error(`${failure} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** Waits until the history holds a non-zero rate for `metric`'s histogram, so the page has something to draw. */
+export function waitForHistoryRates(exporter: RunningExporter, metric: string, timeoutMs = 60_000): Promise<void> {
+  return waitForHistory<{ cumulativeRates: (number | null)[][] }>(
+    exporter,
+    'buckets',
+    metric,
+    5,
+    ({ cumulativeRates }) => cumulativeRates.some((row) => row.some((rate) => rate !== null && rate > 0)),
+    `no non-zero rate of ${metric} in the exporter's history`,
+    timeoutMs,
+  );
+}
+
+/** Waits until the history holds at least `count` samples of the gauge `metric`: a line of one or two is a dot. */
+export function waitForGaugeSamples(exporter: RunningExporter, metric: string, count: number, timeoutMs = 60_000): Promise<void> {
+  const samples = (series: { values: (number | null)[] }[]) => Math.max(0, ...series.map((s) => s.values.filter((v) => v !== null).length));
+  return waitForHistory<{ series: { values: (number | null)[] }[] }>(
+    exporter,
+    'counters',
+    metric,
+    1,
+    ({ series }) => samples(series) >= count,
+    `fewer than ${count} samples of ${metric} in the exporter's history`,
+    timeoutMs,
+  );
 }
