@@ -68,7 +68,9 @@ await build({
 for (const file of ['main.mjs', 'bcrypt-worker.mjs']) {
   const path = join(out, file);
   const code = readFileSync(path, 'utf8');
-  // \uXXXX means the same character in comments, strings, templates, regexes and identifiers alike.
+  // \uXXXX means the same character in comments, strings, templates, regexes and identifiers alike. Made after
+  // the source map, each escape shifts the rest of its line there: code keeps its own ASCII (go-duration.ts),
+  // so what this escapes is meant to be the licence comments at the end.
   const ascii = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (ascii !== code) writeFileSync(path, ascii);
 }

@@ -11,8 +11,8 @@ const UNIT_MS: Record<string, number> = {
   h: 3_600_000,
 };
 
-// µ and μ (micro sign, Greek mu) as escapes: one character above U+00FF anywhere in the bundle makes V8 keep
-// its whole source as UTF-16, twice the memory (apps/exporter/build.mjs).
+// µ and μ (micro sign, Greek mu) as escapes: the exporter's bundle must be ASCII (apps/exporter/build.mjs says
+// why), and an escape the build adds after bundling shifts every later column of that line in the source map.
 const PART = /^(\d+\.?\d*|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/;
 
 /** Parses a Go duration string (`1h30m`, `300ms`, `1.5h`) into milliseconds; throws on bad input. */
